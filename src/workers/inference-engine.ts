@@ -1,0 +1,41 @@
+import type { ChatEvent } from '../canonical/chat-event.js';
+import type { ChatRequest } from '../canonical/chat-request.js';
+
+/**
+ * What a worker runs jobs on: llama.cpp in-process, an OpenAI-compatible server it fronts, or the
+ * Claude Code CLI. The worker process owns the connection to the server; the engine only turns one
+ * canonical request into canonical events.
+ */
+export interface InferenceEngine {
+  /** How many jobs may run at once (llama.cpp sequences, CLI processes, upstream concurrency). */
+  readonly slots: number;
+  /** Model names this engine serves, reported to the server in `hello`. */
+  readonly models: string[];
+  /**
+   * Runs one job. Events follow the ChatEvent contract: response-start first, blocks in order,
+   * usage, then response-end (or an error event). Aborting `signal` stops generation promptly and
+   * ends the iterable.
+   */
+  run(job: EngineJob): AsyncIterable<ChatEvent>;
+  /** Releases models, contexts and child processes. */
+  close(): Promise<void>;
+}
+
+export interface EngineJob {
+  jobId: string;
+  request: ChatRequest;
+  /** The concrete model to run (the route already resolved aliases). */
+  model: string;
+  signal: AbortSignal;
+}
+
+/** Reported by an engine when it cannot take work for a while (Claude subscription limits, upstream 429). */
+export class EngineOverloadedError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+    this.name = 'EngineOverloadedError';
+  }
+}
