@@ -8,6 +8,14 @@ export interface SseBlock {
   event: SseEvent | undefined;
 }
 
+/** One SSE block grew past the parser's limit without ending: the upstream is broken or hostile. */
+export class SseOverflowError extends Error {
+  constructor(limit: number) {
+    super(`SSE event larger than ${limit} bytes`);
+    this.name = 'SseOverflowError';
+  }
+}
+
 const LF = 0x0a;
 const CR = 0x0d;
 const DEFAULT_MAX_BLOCK_BYTES = 16 * 1024 * 1024;
@@ -64,7 +72,7 @@ export class SseParser {
     }
     const rest = buffer.subarray(blockStart);
     if (rest.length > this.maxBlockBytes) {
-      throw new Error(`SSE event larger than ${this.maxBlockBytes} bytes`);
+      throw new SseOverflowError(this.maxBlockBytes);
     }
     this.pending = rest.length === 0 ? undefined : Buffer.from(rest);
     this.lineStart = lineStart - blockStart;

@@ -1,0 +1,125 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import type { ServerConfig } from '../config/server-config.js';
+import { createAnthropicMessagesDialect } from '../dialects/anthropic-messages/index.js';
+import type { Dialect, DialectDependencies } from '../dialects/dialect.js';
+import { createOpenAiChatDialect } from '../dialects/openai-chat/index.js';
+import { ChatService } from '../gateway/chat-service.js';
+import { Authenticator } from '../governance/authenticator.js';
+import { RequestLogWriter } from '../governance/request-log-writer.js';
+import { createHttpApp } from '../http/http-app.js';
+import { ApiKeyService } from '../management/api-key-service.js';
+import { bootstrap, type EnvironmentProvider } from '../management/bootstrap.js';
+import { ProviderService } from '../management/provider-service.js';
+import type { Clock } from '../platform/clock.js';
+import { newId } from '../platform/ids.js';
+import type { Logger } from '../platform/logger.js';
+import { ProviderFactory } from '../providers/provider-factory.js';
+import { ProviderRegistry } from '../providers/provider-registry.js';
+import { RouteCatalog } from '../routing/route-catalog.js';
+import { RoutePlanner } from '../routing/route-planner.js';
+import { loadMasterKey } from '../secrets/master-key.js';
+import { SecretBox } from '../secrets/secret-box.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  /** The owner key generated on first start (printed once by the caller), if one was. */
+  generatedOwnerKey: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: builds every concrete object once, wires them, and starts listening.
+ * Nothing below this reads the environment or creates its own collaborators.
+ */
+export async function startServer(config: ServerConfig, clock: Clock, logger: Logger): Promise<RunningServer> {
+  const store = await openSqliteStore(join(config.dataDir, 'auxot.db'));
+  const secrets = new SecretBox(loadMasterKey(config.masterKey, join(config.dataDir, 'master.key')));
+  const dialectDependencies: DialectDependencies = { nowSeconds: () => Math.floor(clock.now() / 1000), newId };
+  const openai = createOpenAiChatDialect(dialectDependencies);
+  const anthropic = createAnthropicMessagesDialect(dialectDependencies);
+  const dialects = new Map<string, Dialect>([
+    [openai.id, openai],
+    [anthropic.id, anthropic],
+  ]);
+  // One pool per upstream origin; pipelining stays off because LLM streams are long-lived.
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
+
+  const registry = new ProviderRegistry();
+  const factory = new ProviderFactory({ dialects, dispatcher, clock, secrets });
+  const providerService = new ProviderService({ repository: store.providers, registry, factory, secrets, clock, newId });
+  const routes = new RouteCatalog();
+  const authenticator = new Authenticator(store.apiKeys, clock);
+  const requestLog = new RequestLogWriter(store.requestLog, {
+    onError: (error) => logger.error('request log write failed; will retry', { error: String(error) }),
+  });
+
+  const started = await bootstrap(store, providerService, { adminKey: config.adminKey, environmentProviders: environmentProviders(config) }, clock, newId);
+  if (!started.firstStart) await providerService.loadAll(started.orgId);
+  routes.replaceAll(await store.routes.list(started.orgId));
+  for (const name of started.addedProviders) logger.info('added provider from the environment', { provider: name });
+
+  const planner = new RoutePlanner(registry, routes);
+  const chatService = new ChatService({ planner, requestLog, clock });
+  const apiKeys = new ApiKeyService({ repository: store.apiKeys, authenticator, clock, newId });
+  const handler = createHttpApp({
+    surfaces: { authenticator, chatService, requestLog, providers: registry, routes, clock, maxBodyBytes: config.maxBodyBytes, newId },
+    planner,
+    openai,
+    anthropic,
+    admin: {
+      authenticator,
+      providers: providerService,
+      apiKeys,
+      requestLog: store.requestLog,
+      flushRequestLog: () => requestLog.flush(),
+    },
+  });
+
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 }, handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Streams still open after the grace period are cut; their callers see the connection end.
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      });
+      await requestLog.close();
+      for (const provider of registry.list()) await provider.close();
+      await dispatcher.close();
+      await store.close();
+    })());
+
+  return { server, port, generatedOwnerKey: started.generatedOwnerKey, close };
+}
+
+function environmentProviders(config: ServerConfig): EnvironmentProvider[] {
+  const providers: EnvironmentProvider[] = [];
+  if (config.openai !== undefined) {
+    providers.push({ name: 'openai', kind: 'openai', apiKey: config.openai.apiKey, ...(config.openai.baseUrl === undefined ? {} : { baseUrl: config.openai.baseUrl }) });
+  }
+  if (config.anthropic !== undefined) {
+    providers.push({
+      name: 'anthropic',
+      kind: 'anthropic',
+      apiKey: config.anthropic.apiKey,
+      ...(config.anthropic.baseUrl === undefined ? {} : { baseUrl: config.anthropic.baseUrl }),
+    });
+  }
+  return providers;
+}

@@ -1,0 +1,133 @@
+import { parseArgs } from 'node:util';
+import { AdminClient, CliError } from './admin-client.js';
+
+export interface CommandEnvironment {
+  env: Record<string, string | undefined>;
+  print(text: string): void;
+}
+
+const CONNECTION_OPTIONS = {
+  url: { type: 'string' },
+  key: { type: 'string' },
+} as const;
+
+function clientFor(values: { url?: string; key?: string }, env: CommandEnvironment['env']): AdminClient {
+  return new AdminClient(values.url ?? env.AUXOT_URL ?? 'http://127.0.0.1:8420', values.key ?? env.AUXOT_ADMIN_KEY);
+}
+
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new CliError(`--${flag} must be a positive integer`);
+  return number;
+}
+
+function secretFrom(values: { 'api-key'?: string; 'api-key-env'?: string }, env: CommandEnvironment['env']): string | undefined {
+  if (values['api-key-env'] !== undefined) {
+    const value = env[values['api-key-env']];
+    if (value === undefined || value === '') throw new CliError(`The environment variable ${values['api-key-env']} is not set`);
+    return value;
+  }
+  return values['api-key'];
+}
+
+/** `auxot providers list|add|update|remove` */
+export async function providersCommand(args: string[], context: CommandEnvironment): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...CONNECTION_OPTIONS,
+      name: { type: 'string' },
+      kind: { type: 'string' },
+      tier: { type: 'string' },
+      'base-url': { type: 'string' },
+      'api-key': { type: 'string' },
+      'api-key-env': { type: 'string' },
+      models: { type: 'string' },
+      'max-concurrency': { type: 'string' },
+      enabled: { type: 'string' },
+    },
+  });
+  const client = clientFor(values, context.env);
+  const [action, target] = positionals;
+  const settings = values['max-concurrency'] === undefined ? undefined : { maxConcurrency: positiveInteger(values['max-concurrency'], 'max-concurrency') };
+  const show = (result: unknown): void => context.print(JSON.stringify(result, null, 2));
+  switch (action) {
+    case 'list':
+    case undefined:
+      show(await client.call('GET', '/api/admin/providers'));
+      return;
+    case 'add':
+      show(
+        await client.call('POST', '/api/admin/providers', {
+          name: values.name ?? target,
+          kind: values.kind,
+          tier: values.tier,
+          baseUrl: values['base-url'],
+          apiKey: secretFrom(values, context.env),
+          models: list(values.models),
+          settings,
+        }),
+      );
+      return;
+    case 'update':
+      if (target === undefined) throw new CliError('usage: auxot providers update <name> [--base-url …] [--models …] [--api-key-env VAR] [--enabled true|false]');
+      show(
+        await client.call('PATCH', `/api/admin/providers/${encodeURIComponent(target)}`, {
+          tier: values.tier,
+          baseUrl: values['base-url'],
+          apiKey: secretFrom(values, context.env),
+          models: list(values.models),
+          settings,
+          enabled: values.enabled === undefined ? undefined : values.enabled === 'true',
+        }),
+      );
+      return;
+    case 'remove':
+      if (target === undefined) throw new CliError('usage: auxot providers remove <name>');
+      await client.call('DELETE', `/api/admin/providers/${encodeURIComponent(target)}`);
+      context.print(`removed provider ${target}`);
+      return;
+    default:
+      throw new CliError(`unknown action '${action}': use list, add, update or remove`);
+  }
+}
+
+/** `auxot keys list|create|revoke` */
+export async function keysCommand(args: string[], context: CommandEnvironment): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...CONNECTION_OPTIONS, name: { type: 'string' }, role: { type: 'string' }, 'service-class': { type: 'string' } },
+  });
+  const client = clientFor(values, context.env);
+  const [action, target] = positionals;
+  const show = (result: unknown): void => context.print(JSON.stringify(result, null, 2));
+  switch (action) {
+    case 'list':
+    case undefined:
+      show(await client.call('GET', '/api/admin/keys'));
+      return;
+    case 'create':
+      show(await client.call('POST', '/api/admin/keys', { name: values.name ?? target, role: values.role, serviceClass: values['service-class'] }));
+      return;
+    case 'revoke':
+      if (target === undefined) throw new CliError('usage: auxot keys revoke <key id>');
+      show(await client.call('DELETE', `/api/admin/keys/${encodeURIComponent(target)}`));
+      return;
+    default:
+      throw new CliError(`unknown action '${action}': use list, create or revoke`);
+  }
+}
+
+/** `auxot requests [--limit N]` */
+export async function requestsCommand(args: string[], context: CommandEnvironment): Promise<void> {
+  const { values } = parseArgs({ args, options: { ...CONNECTION_OPTIONS, limit: { type: 'string' } } });
+  const limit = positiveInteger(values.limit, 'limit') ?? 20;
+  context.print(JSON.stringify(await clientFor(values, context.env).call('GET', `/api/admin/requests?limit=${limit}`), null, 2));
+}

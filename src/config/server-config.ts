@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/** Everything `auxot serve` needs to start, read once from flags and the environment by `main.ts`. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  maxBodyBytes: number;
+  adminKey: string | undefined;
+  masterKey: string | undefined;
+  openai: { apiKey: string; baseUrl: string | undefined } | undefined;
+  anthropic: { apiKey: string; baseUrl: string | undefined } | undefined;
+}
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const schema = z.object({
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535),
+  dataDir: z.string().min(1),
+  maxBodyBytes: z.coerce.number().int().positive(),
+  adminKey: optionalText,
+  masterKey: optionalText,
+  openaiApiKey: optionalText,
+  openaiBaseUrl: optionalText,
+  anthropicApiKey: optionalText,
+  anthropicBaseUrl: optionalText,
+});
+
+export type ConfigSource = Record<string, string | undefined>;
+
+/**
+ * Flags win over environment variables, which win over defaults. Returns every problem at once
+ * rather than stopping at the first.
+ */
+export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { config?: ServerConfig; problems: string[] } {
+  const result = schema.safeParse({
+    host: flags.host ?? env.AUXOT_HOST ?? '0.0.0.0',
+    port: flags.port ?? env.AUXOT_PORT ?? '8420',
+    dataDir: flags['data-dir'] ?? env.AUXOT_DATA_DIR ?? './.auxot',
+    maxBodyBytes: flags['max-body-bytes'] ?? env.AUXOT_MAX_BODY_BYTES ?? String(32 * 1024 * 1024),
+    adminKey: env.AUXOT_ADMIN_KEY,
+    masterKey: env.AUXOT_MASTER_KEY,
+    openaiApiKey: env.OPENAI_API_KEY,
+    openaiBaseUrl: env.OPENAI_BASE_URL,
+    anthropicApiKey: env.ANTHROPIC_API_KEY,
+    anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
+  });
+  if (!result.success) {
+    return { problems: result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) };
+  }
+  const value = result.data;
+  return {
+    problems: [],
+    config: {
+      host: value.host,
+      port: value.port,
+      dataDir: value.dataDir,
+      maxBodyBytes: value.maxBodyBytes,
+      adminKey: value.adminKey,
+      masterKey: value.masterKey,
+      openai: value.openaiApiKey === undefined ? undefined : { apiKey: value.openaiApiKey, baseUrl: value.openaiBaseUrl },
+      anthropic: value.anthropicApiKey === undefined ? undefined : { apiKey: value.anthropicApiKey, baseUrl: value.anthropicBaseUrl },
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { ChatRequest } from '../canonical/chat-request.js';
+import type { Dialect } from '../dialects/dialect.js';
+import type { Principal } from '../governance/principal.js';
+import type { ResponseSink } from './response-sink.js';
+
+/** Everything the gateway needs to serve one chat request, whatever surface it came in on. */
+export interface ChatCall {
+  request: ChatRequest;
+  principal: Principal;
+  /** The dialect the caller speaks: errors and answers are written in it. */
+  clientDialect: Dialect;
+  requestId: string;
+  sink: ResponseSink;
+  /** Aborts when the caller hangs up. */
+  signal: AbortSignal;
+  /** Monotonic time the request arrived, for the timings in its record. */
+  receivedAt: number;
+  /** Wall-clock time the request arrived. */
+  receivedAtEpochMs: number;
+}

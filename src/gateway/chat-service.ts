@@ -1,0 +1,84 @@
+import { toGatewayError, type GatewayError } from '../canonical/gateway-error.js';
+import type { RequestLogWriter } from '../governance/request-log-writer.js';
+import type { Clock } from '../platform/clock.js';
+import { executeWithFallback, type Attempt } from '../routing/execute-with-fallback.js';
+import type { RoutePlan } from '../routing/route-plan.js';
+import type { RoutePlanner } from '../routing/route-planner.js';
+import type { RoutingDecisionEntry } from '../store/records.js';
+import { AnswerMeter } from './answer-meter.js';
+import type { ChatCall } from './chat-call.js';
+import { buildRequestRecord } from './request-record.js';
+import { relayAnswer } from './relay-answer.js';
+
+export interface ChatServiceDependencies {
+  planner: RoutePlanner;
+  requestLog: RequestLogWriter;
+  clock: Clock;
+}
+
+/**
+ * Serves one chat request end to end: plan the route, start the first candidate that answers,
+ * relay its answer in the caller's dialect, and record what happened. Every path ends in a correct
+ * answer or a clean error in the caller's dialect, and in exactly one request record.
+ */
+export class ChatService {
+  constructor(private readonly dependencies: ChatServiceDependencies) {}
+
+  async handle(call: ChatCall): Promise<void> {
+    const { clock } = this.dependencies;
+    const meter = new AnswerMeter(() => clock.monotonic());
+    const decision: RoutingDecisionEntry[] = [];
+    let plan: RoutePlan | undefined;
+    let attempt: Attempt | undefined;
+    let failure: GatewayError | undefined;
+    try {
+      plan = this.dependencies.planner.plan(call.request.model, call.principal);
+      attempt = await executeWithFallback(plan, { request: call.request, requestId: call.requestId, signal: call.signal, decision });
+      await relayAnswer(attempt, {
+        request: call.request,
+        clientDialect: call.clientDialect,
+        sink: call.sink,
+        meter,
+        signal: call.signal,
+        headers: answerHeaders(call, plan, attempt),
+      });
+    } catch (error) {
+      failure = toGatewayError(error);
+      this.writeFailure(call, failure);
+    } finally {
+      this.dependencies.requestLog.append(
+        buildRequestRecord({ call, plan, attempt, meter, decision, failure, endedAt: clock.monotonic() }),
+      );
+    }
+  }
+
+  private writeFailure(call: ChatCall, failure: GatewayError): void {
+    const { sink } = call;
+    if (sink.closed) return;
+    if (sink.committed) {
+      sink.end(call.clientDialect.encodeStreamError(failure));
+      return;
+    }
+    const encoded = call.clientDialect.encodeError(failure, call.requestId);
+    sink.commit(encoded.status, { ...encoded.headers, ...requestIdHeaders(call), 'content-type': 'application/json' });
+    sink.end(JSON.stringify(encoded.body));
+  }
+}
+
+function answerHeaders(call: ChatCall, plan: RoutePlan, attempt: Attempt): Record<string, string> {
+  const { provider, model } = attempt.candidate;
+  return {
+    ...requestIdHeaders(call),
+    'x-auxot-route': plan.route,
+    'x-auxot-provider': provider.name,
+    'x-auxot-tier': provider.tier,
+    'x-auxot-model': model,
+  };
+}
+
+function requestIdHeaders(call: ChatCall): Record<string, string> {
+  // Anthropic's SDK reads `request-id`; OpenAI's reads `x-request-id`.
+  return call.clientDialect.id === 'anthropic-messages'
+    ? { 'x-request-id': call.requestId, 'request-id': call.requestId }
+    : { 'x-request-id': call.requestId };
+}

@@ -1,0 +1,50 @@
+import type { GatewayError } from '../canonical/gateway-error.js';
+import { statusForCode } from '../canonical/gateway-error.js';
+import type { Principal } from '../governance/principal.js';
+import type { RequestLogRecord } from '../store/records.js';
+
+export interface RejectedRequest {
+  requestId: string;
+  surface: string;
+  principal: Principal | undefined;
+  model: string | undefined;
+  stream: boolean;
+  error: GatewayError;
+  /** The status the caller actually received (dialects differ, e.g. 529 vs 503). */
+  status?: number;
+  startedAt: number;
+  totalMs: number;
+}
+
+/** The record of a request refused before it reached a provider (bad key, bad body, ...). */
+export function rejectedRequestRecord(rejected: RejectedRequest): RequestLogRecord {
+  return {
+    id: rejected.requestId,
+    orgId: rejected.principal?.orgId ?? null,
+    keyId: rejected.principal?.keyId ?? null,
+    surface: rejected.surface,
+    modelRequested: rejected.model ?? null,
+    route: null,
+    providerId: null,
+    providerModel: null,
+    tier: null,
+    workerId: null,
+    stream: rejected.stream,
+    status: rejected.status ?? statusForCode(rejected.error.code),
+    errorCode: rejected.error.code,
+    errorMessage: rejected.error.message,
+    finishReason: null,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    costUsd: null,
+    startedAt: rejected.startedAt,
+    queueMs: null,
+    firstByteMs: null,
+    totalMs: rejected.totalMs,
+    clientAborted: false,
+    decision: [],
+  };
+}

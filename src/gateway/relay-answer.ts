@@ -1,0 +1,104 @@
+import { ResultCollector } from '../canonical/collect-result.js';
+import type { ChatRequest } from '../canonical/chat-request.js';
+import type { Dialect } from '../dialects/dialect.js';
+import type { StreamChunk, StreamResponse } from '../providers/provider.js';
+import type { Attempt } from '../routing/execute-with-fallback.js';
+import type { AnswerMeter } from './answer-meter.js';
+import type { ResponseSink } from './response-sink.js';
+
+export interface RelayContext {
+  request: ChatRequest;
+  clientDialect: Dialect;
+  sink: ResponseSink;
+  meter: AnswerMeter;
+  signal: AbortSignal;
+  /** Headers naming the route, provider and request id. */
+  headers: Record<string, string>;
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+};
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/**
+ * Writes a started answer to the caller in the caller's dialect: the upstream's own bytes when the
+ * dialects match (the meter still sees every decoded event), translated events otherwise, or one
+ * collected body for callers that did not ask to stream. Throws only before anything was written.
+ */
+export async function relayAnswer(attempt: Attempt, context: RelayContext): Promise<void> {
+  const { response } = attempt;
+  const { request, clientDialect, sink, meter } = context;
+  if (response.type === 'whole') {
+    meter.observeResult(response.result);
+    const body = response.dialect === clientDialect.id ? response.raw : JSON.stringify(clientDialect.encodeResult(response.result, request));
+    sink.commit(200, { ...context.headers, ...JSON_HEADERS });
+    sink.end(body);
+    return;
+  }
+  if (!request.stream) {
+    await relayCollected(response, attempt.primed, context);
+    return;
+  }
+  await relayStream(response, attempt.primed, context);
+}
+
+async function relayStream(response: StreamResponse, primed: StreamChunk[], context: RelayContext): Promise<void> {
+  const { clientDialect, sink, meter, signal } = context;
+  const passthrough = response.passthroughDialect === clientDialect.id;
+  const encoder = passthrough ? undefined : clientDialect.createStreamEncoder(context.request);
+  sink.commit(200, { ...context.headers, ...SSE_HEADERS });
+
+  const writeChunk = (chunk: StreamChunk): Promise<void> | undefined => {
+    meter.observe(chunk.events);
+    let text = '';
+    if (encoder !== undefined) {
+      for (const event of chunk.events) text += encoder.push(event);
+      return text === '' ? undefined : sink.write(text);
+    }
+    if (chunk.raw !== undefined) return sink.write(chunk.raw);
+    // No upstream bytes: the failure was detected by Auxot (cut stream, lost connection), so the
+    // error frame is written in the caller's dialect, and never a fake terminal event.
+    for (const event of chunk.events) if (event.type === 'error') text += clientDialect.encodeStreamError(event.error);
+    return text === '' ? undefined : sink.write(text);
+  };
+
+  try {
+    for (const chunk of primed) await writeChunk(chunk);
+    while (!signal.aborted && !sink.closed) {
+      const next = await response.chunks.next();
+      if (next.done === true) break;
+      const pending = writeChunk(next.value);
+      if (pending !== undefined) await pending;
+    }
+  } finally {
+    if (signal.aborted || sink.closed) response.cancel();
+    sink.end();
+  }
+}
+
+async function relayCollected(response: StreamResponse, primed: StreamChunk[], context: RelayContext): Promise<void> {
+  const { clientDialect, sink, meter, signal, request } = context;
+  const collector = new ResultCollector();
+  const take = (chunk: StreamChunk): void => {
+    meter.observe(chunk.events);
+    for (const event of chunk.events) collector.push(event);
+  };
+  try {
+    for (const chunk of primed) take(chunk);
+    for (;;) {
+      if (signal.aborted) return;
+      const next = await response.chunks.next();
+      if (next.done === true) break;
+      take(next.value);
+    }
+  } catch (error) {
+    response.cancel();
+    throw error;
+  }
+  const body = JSON.stringify(clientDialect.encodeResult(collector.result(), request));
+  sink.commit(200, { ...context.headers, ...JSON_HEADERS });
+  sink.end(body);
+}

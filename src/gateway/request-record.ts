@@ -1,0 +1,55 @@
+import type { GatewayError } from '../canonical/gateway-error.js';
+import { statusForCode } from '../canonical/gateway-error.js';
+import type { Attempt } from '../routing/execute-with-fallback.js';
+import type { RoutePlan } from '../routing/route-plan.js';
+import type { RequestLogRecord, RoutingDecisionEntry } from '../store/records.js';
+import type { AnswerMeter } from './answer-meter.js';
+import type { ChatCall } from './chat-call.js';
+
+export interface RequestOutcome {
+  call: ChatCall;
+  plan: RoutePlan | undefined;
+  attempt: Attempt | undefined;
+  meter: AnswerMeter;
+  decision: RoutingDecisionEntry[];
+  failure: GatewayError | undefined;
+  endedAt: number;
+}
+
+/** What is kept of one request: who, what, where it went and why, how long, how many tokens. */
+export function buildRequestRecord(outcome: RequestOutcome): RequestLogRecord {
+  const { call, attempt, meter, failure } = outcome;
+  const error = failure ?? meter.error;
+  const clientAborted = call.signal.aborted;
+  const status = failure !== undefined ? statusForCode(failure.code) : clientAborted ? 499 : 200;
+  const stream = attempt?.response.type === 'stream' ? attempt.response : undefined;
+  return {
+    id: call.requestId,
+    orgId: call.principal.orgId,
+    keyId: call.principal.keyId,
+    surface: call.clientDialect.id,
+    modelRequested: call.request.model,
+    route: outcome.plan?.route ?? null,
+    providerId: attempt?.candidate.provider.id ?? null,
+    providerModel: attempt?.candidate.model ?? null,
+    tier: attempt?.candidate.provider.tier ?? null,
+    workerId: stream?.workerId ?? null,
+    stream: call.request.stream,
+    status,
+    errorCode: error?.code ?? (clientAborted ? 'client_aborted' : null),
+    errorMessage: error?.message ?? null,
+    finishReason: meter.finishReason?.raw ?? meter.finishReason?.unified ?? null,
+    inputTokens: meter.usage.inputTokens,
+    outputTokens: meter.usage.outputTokens,
+    cacheReadTokens: meter.usage.cacheReadTokens,
+    cacheWriteTokens: meter.usage.cacheWriteTokens,
+    reasoningTokens: meter.usage.reasoningTokens,
+    costUsd: stream?.costUsd?.() ?? null,
+    startedAt: call.receivedAtEpochMs,
+    queueMs: null,
+    firstByteMs: meter.firstContentAt === undefined ? null : meter.firstContentAt - call.receivedAt,
+    totalMs: outcome.endedAt - call.receivedAt,
+    clientAborted,
+    decision: outcome.decision,
+  };
+}

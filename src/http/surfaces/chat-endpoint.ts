@@ -1,0 +1,76 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { toGatewayError } from '../../canonical/gateway-error.js';
+import { rejectedRequestRecord } from '../../gateway/rejected-request-record.js';
+import type { Principal } from '../../governance/principal.js';
+import { callerKey } from '../caller-key.js';
+import { NodeResponseSink } from '../node-response-sink.js';
+import { parseJsonBody, readBody } from '../read-body.js';
+import type { RouteHandler } from '../router.js';
+import { sendDialectError } from '../send.js';
+import type { SurfaceContext, SurfaceDialect } from './surface-context.js';
+
+/** Caller headers that matter to an upstream of the same dialect; nothing else is forwarded. */
+const FORWARDED_HEADERS = ['anthropic-version', 'anthropic-beta'] as const;
+
+/**
+ * The one chat endpoint, parameterized by dialect: authenticate, read and decode the body, hand
+ * the canonical request to the gateway. The OpenAI and Anthropic surfaces differ only in codec.
+ */
+export function chatEndpoint(context: SurfaceContext, { dialect, surface }: SurfaceDialect): RouteHandler {
+  return async (request, response) => {
+    const requestId = context.newId('req_');
+    const receivedAt = context.clock.monotonic();
+    const receivedAtEpochMs = context.clock.now();
+    const abort = new AbortController();
+    response.on('close', () => {
+      if (!response.writableFinished) abort.abort();
+    });
+    let principal: Principal | undefined;
+    let model: string | undefined;
+    let stream = false;
+    try {
+      principal = await context.authenticator.authenticate(callerKey(request.headers));
+      const raw = await readBody(request, context.maxBodyBytes);
+      const chatRequest = dialect.decodeRequest(parseJsonBody(raw));
+      model = chatRequest.model;
+      stream = chatRequest.stream;
+      chatRequest.source.raw = raw;
+      chatRequest.source.headers = forwardedHeaders(request.headers);
+      await context.chatService.handle({
+        request: chatRequest,
+        principal,
+        clientDialect: dialect,
+        requestId,
+        sink: new NodeResponseSink(response),
+        signal: abort.signal,
+        receivedAt,
+        receivedAtEpochMs,
+      });
+    } catch (thrown) {
+      const error = toGatewayError(thrown);
+      const status = sendDialectError(response, dialect, error, requestId);
+      context.requestLog.append(
+        rejectedRequestRecord({
+          requestId,
+          surface,
+          principal,
+          model,
+          stream,
+          error,
+          status,
+          startedAt: receivedAtEpochMs,
+          totalMs: context.clock.monotonic() - receivedAt,
+        }),
+      );
+    }
+  };
+}
+
+function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const forwarded: Record<string, string> = {};
+  for (const name of FORWARDED_HEADERS) {
+    const value = headers[name];
+    if (typeof value === 'string') forwarded[name] = value;
+  }
+  return forwarded;
+}

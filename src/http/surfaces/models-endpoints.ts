@@ -1,0 +1,70 @@
+import type { Provider } from '../../providers/provider.js';
+import { callerKey } from '../caller-key.js';
+import type { RouteHandler } from '../router.js';
+import { sendDialectError, sendJson } from '../send.js';
+import { toGatewayError } from '../../canonical/gateway-error.js';
+import type { SurfaceContext, SurfaceDialect } from './surface-context.js';
+
+interface ListedModel {
+  id: string;
+  ownedBy: string;
+  createdAtSeconds: number;
+}
+
+/** Route aliases first, then every concrete model a provider names, each once. */
+function listModels(context: SurfaceContext, startedAtSeconds: number): ListedModel[] {
+  const seen = new Set<string>();
+  const models: ListedModel[] = [];
+  const add = (id: string, ownedBy: string): void => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    models.push({ id, ownedBy, createdAtSeconds: startedAtSeconds });
+  };
+  for (const name of context.routes.names()) add(name, 'auxot');
+  for (const provider of context.providers.list() as Provider[]) {
+    for (const model of provider.listModels()) add(model, provider.name);
+  }
+  return models;
+}
+
+/** `GET /models` in OpenAI's shape: `{object:'list', data:[{id, object:'model', created, owned_by}]}`. */
+export function openAiModelsEndpoint(context: SurfaceContext, surface: SurfaceDialect): RouteHandler {
+  const startedAtSeconds = Math.floor(context.clock.now() / 1000);
+  return async (request, response) => {
+    try {
+      await context.authenticator.authenticate(callerKey(request.headers));
+      const data = listModels(context, startedAtSeconds).map((model) => ({
+        id: model.id,
+        object: 'model',
+        created: model.createdAtSeconds,
+        owned_by: model.ownedBy,
+      }));
+      sendJson(response, 200, { object: 'list', data });
+    } catch (error) {
+      sendDialectError(response, surface.dialect, toGatewayError(error));
+    }
+  };
+}
+
+/**
+ * `GET /v1/models` in Anthropic's shape. Claude Code reads it only with
+ * CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1.
+ * @see https://docs.claude.com/en/api/models-list
+ */
+export function anthropicModelsEndpoint(context: SurfaceContext, surface: SurfaceDialect): RouteHandler {
+  const startedAtSeconds = Math.floor(context.clock.now() / 1000);
+  return async (request, response) => {
+    try {
+      await context.authenticator.authenticate(callerKey(request.headers));
+      const data = listModels(context, startedAtSeconds).map((model) => ({
+        type: 'model',
+        id: model.id,
+        display_name: model.id,
+        created_at: new Date(model.createdAtSeconds * 1000).toISOString(),
+      }));
+      sendJson(response, 200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
+    } catch (error) {
+      sendDialectError(response, surface.dialect, toGatewayError(error));
+    }
+  };
+}

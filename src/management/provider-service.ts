@@ -1,0 +1,172 @@
+import { GatewayError } from '../canonical/gateway-error.js';
+import type { Clock } from '../platform/clock.js';
+import { sealOwner, type ProviderFactory } from '../providers/provider-factory.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import type { ProviderRecord, ProviderSettings } from '../store/records.js';
+import type { ProviderRepository } from '../store/store.js';
+import {
+  createProviderSchema,
+  PROVIDER_DEFAULTS,
+  updateProviderSchema,
+  type CreateProviderInput,
+} from './provider-input.js';
+import { parseInput } from './validation.js';
+
+/** A provider as the management API shows it: everything but the secret. */
+export interface ProviderView {
+  id: string;
+  name: string;
+  kind: ProviderRecord['kind'];
+  tier: ProviderRecord['tier'];
+  baseUrl: string | null;
+  models: string[];
+  settings: ProviderSettings;
+  enabled: boolean;
+  hasApiKey: boolean;
+  createdAt: string;
+  updatedAt: string;
+  capacity?: { state: string; inFlight: number; limit: number | null };
+}
+
+export interface ProviderServiceDependencies {
+  repository: ProviderRepository;
+  registry: ProviderRegistry;
+  factory: ProviderFactory;
+  secrets: SecretBox;
+  clock: Clock;
+  newId(prefix: string): string;
+}
+
+/**
+ * Adds, changes and removes providers. The admin REST API, the CLI (through that API) and, later,
+ * the Admin Agent all come through here, so validation and secret handling exist once.
+ */
+export class ProviderService {
+  constructor(private readonly dependencies: ProviderServiceDependencies) {}
+
+  /** Builds the live providers from the store at start-up. */
+  async loadAll(orgId: string): Promise<void> {
+    for (const record of await this.dependencies.repository.list(orgId)) {
+      if (record.enabled) this.dependencies.registry.put(this.dependencies.factory.build(record));
+    }
+  }
+
+  async list(orgId: string): Promise<ProviderView[]> {
+    return (await this.dependencies.repository.list(orgId)).map((record) => this.view(record));
+  }
+
+  async get(orgId: string, idOrName: string): Promise<ProviderView> {
+    return this.view(await this.find(orgId, idOrName));
+  }
+
+  async create(orgId: string, input: unknown): Promise<ProviderView> {
+    const parsed = parseInput(createProviderSchema, input);
+    const { repository, clock } = this.dependencies;
+    if ((await repository.findByName(orgId, parsed.name)) !== undefined) {
+      throw new GatewayError('invalid_request', `A provider named '${parsed.name}' already exists`, { param: 'name' });
+    }
+    const now = clock.now();
+    const id = this.dependencies.newId('prov_');
+    const record: ProviderRecord = {
+      id,
+      orgId,
+      name: parsed.name,
+      kind: parsed.kind,
+      tier: parsed.tier ?? PROVIDER_DEFAULTS[parsed.kind].tier,
+      baseUrl: resolveBaseUrl(parsed),
+      models: resolveModels(parsed),
+      sealedApiKey: parsed.apiKey === undefined ? null : this.dependencies.secrets.seal(parsed.apiKey, sealOwner(id)),
+      settings: parsed.settings ?? {},
+      enabled: parsed.enabled ?? true,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.checkWorkerShape(record, parsed.apiKey !== undefined);
+    const live = record.enabled ? this.dependencies.factory.build(record) : undefined;
+    await repository.insert(record);
+    if (live !== undefined) this.dependencies.registry.put(live);
+    return this.view(record);
+  }
+
+  async update(orgId: string, idOrName: string, input: unknown): Promise<ProviderView> {
+    const changes = parseInput(updateProviderSchema, input);
+    const current = await this.find(orgId, idOrName);
+    const record: ProviderRecord = {
+      ...current,
+      tier: changes.tier ?? current.tier,
+      baseUrl: changes.baseUrl ?? current.baseUrl,
+      models: changes.models ?? current.models,
+      settings: changes.settings ?? current.settings,
+      enabled: changes.enabled ?? current.enabled,
+      sealedApiKey:
+        changes.apiKey === undefined
+          ? current.sealedApiKey
+          : changes.apiKey === null
+            ? null
+            : this.dependencies.secrets.seal(changes.apiKey, sealOwner(current.id)),
+      updatedAt: this.dependencies.clock.now(),
+    };
+    this.checkWorkerShape(record, typeof changes.apiKey === 'string');
+    const live = record.enabled ? this.dependencies.factory.build(record) : undefined;
+    await this.dependencies.repository.update(record);
+    const replaced = live === undefined ? this.dependencies.registry.remove(record.id) : this.dependencies.registry.put(live);
+    await replaced?.close();
+    return this.view(record);
+  }
+
+  async delete(orgId: string, idOrName: string): Promise<void> {
+    const record = await this.find(orgId, idOrName);
+    await this.dependencies.repository.delete(record.id);
+    await this.dependencies.registry.remove(record.id)?.close();
+  }
+
+  async find(orgId: string, idOrName: string): Promise<ProviderRecord> {
+    const { repository } = this.dependencies;
+    const byId = await repository.findById(idOrName);
+    const record = byId?.orgId === orgId ? byId : await repository.findByName(orgId, idOrName);
+    if (record === undefined) throw new GatewayError('not_found', `No provider '${idOrName}'`);
+    return record;
+  }
+
+  private checkWorkerShape(record: ProviderRecord, hasApiKey: boolean): void {
+    const isWorker = record.kind === 'gpu-worker' || record.kind === 'cli-worker';
+    if (isWorker && (record.baseUrl !== null || hasApiKey)) {
+      throw new GatewayError('invalid_request', `A ${record.kind} provider takes no baseUrl or apiKey: its workers dial in with worker keys`);
+    }
+    if (!isWorker && record.baseUrl === null) {
+      throw new GatewayError('invalid_request', `A ${record.kind} provider needs a baseUrl`, { param: 'baseUrl' });
+    }
+  }
+
+  private view(record: ProviderRecord): ProviderView {
+    const live = this.dependencies.registry.get(record.id);
+    const capacity = live?.capacity();
+    return {
+      id: record.id,
+      name: record.name,
+      kind: record.kind,
+      tier: record.tier,
+      baseUrl: record.baseUrl,
+      models: record.models,
+      settings: record.settings,
+      enabled: record.enabled,
+      hasApiKey: record.sealedApiKey !== null,
+      createdAt: new Date(record.createdAt).toISOString(),
+      updatedAt: new Date(record.updatedAt).toISOString(),
+      ...(capacity === undefined ? {} : { capacity: { state: capacity.state, inFlight: capacity.inFlight, limit: capacity.limit ?? null } }),
+    };
+  }
+}
+
+function resolveBaseUrl(input: CreateProviderInput): string | null {
+  return input.baseUrl ?? PROVIDER_DEFAULTS[input.kind].baseUrl ?? null;
+}
+
+function resolveModels(input: CreateProviderInput): string[] {
+  const models = input.models ?? PROVIDER_DEFAULTS[input.kind].models;
+  if (models === undefined) {
+    throw new GatewayError('invalid_request', `A ${input.kind} provider needs a list of models`, { param: 'models' });
+  }
+  return models;
+}

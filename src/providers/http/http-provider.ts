@@ -1,0 +1,229 @@
+import type { Dispatcher } from 'undici';
+import { errorFromUpstreamStatus, GatewayError } from '../../canonical/gateway-error.js';
+import type { ChatRequest } from '../../canonical/chat-request.js';
+import type { Dialect } from '../../dialects/dialect.js';
+import type { Clock } from '../../platform/clock.js';
+import type { ProviderSettings, ProviderTier } from '../../store/records.js';
+import { ModelMatcher } from '../model-matcher.js';
+import type { Provider, ProviderCall, ProviderCapacity, ProviderResponse } from '../provider.js';
+import { readBoundedBody } from './read-bounded-body.js';
+import { sseChunks } from './sse-chunks.js';
+import { isAbortError, retryAfterMsFrom, upstreamNetworkError } from './upstream-failure.js';
+import { ANTHROPIC_VERSION, normalizeBaseUrl, profileFor, type HttpProviderKind, type UpstreamProfile } from './upstream-profile.js';
+
+export interface HttpProviderConfig {
+  id: string;
+  name: string;
+  kind: HttpProviderKind;
+  tier: ProviderTier;
+  baseUrl: string;
+  apiKey: string | undefined;
+  models: string[];
+  settings: ProviderSettings;
+}
+
+export interface HttpProviderDependencies {
+  dialects: ReadonlyMap<string, Dialect>;
+  dispatcher: Dispatcher;
+  clock: Clock;
+}
+
+const STREAM_FIRST_BYTE_TIMEOUT_MS = 120_000;
+const WHOLE_ANSWER_TIMEOUT_MS = 600_000;
+const IDLE_TIMEOUT_MS = 120_000;
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const MAX_WHOLE_BODY_BYTES = 64 * 1024 * 1024;
+
+/** A cloud API or any OpenAI-compatible server, reached over HTTP with undici. */
+export class HttpProvider implements Provider {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: HttpProviderKind;
+  readonly tier: ProviderTier;
+  private readonly profile: UpstreamProfile;
+  private readonly dialect: Dialect;
+  private readonly origin: string;
+  private readonly basePath: string;
+  private readonly matcher: ModelMatcher;
+  private inFlight = 0;
+
+  constructor(
+    private readonly config: HttpProviderConfig,
+    private readonly dependencies: HttpProviderDependencies,
+  ) {
+    this.id = config.id;
+    this.name = config.name;
+    this.kind = config.kind;
+    this.tier = config.tier;
+    this.profile = profileFor(config.kind);
+    const dialect = dependencies.dialects.get(this.profile.dialect);
+    if (dialect === undefined) throw new Error(`no dialect ${this.profile.dialect}`);
+    this.dialect = dialect;
+    const url = normalizeBaseUrl(config.kind, config.baseUrl);
+    this.origin = url.origin;
+    this.basePath = url.pathname === '/' ? '' : url.pathname;
+    this.matcher = new ModelMatcher(config.models);
+  }
+
+  serves(model: string): boolean {
+    return this.matcher.matches(model);
+  }
+
+  listModels(): string[] {
+    return this.matcher.concreteNames();
+  }
+
+  capacity(): ProviderCapacity {
+    const limit = this.config.settings.maxConcurrency;
+    const state = limit !== undefined && this.inFlight >= limit ? 'saturated' : 'ready';
+    return { state, inFlight: this.inFlight, limit };
+  }
+
+  async open(call: ProviderCall): Promise<ProviderResponse> {
+    const { request } = call;
+    const passthrough = request.source.dialect === this.dialect.id;
+    const upstreamStreams = passthrough ? request.stream : true;
+    const prepared = passthrough ? this.dialect.preparePassthrough(request, call.model) : undefined;
+    const body =
+      prepared?.body ??
+      JSON.stringify(
+        this.dialect.encodeRequest(request, {
+          model: call.model,
+          stream: true,
+          maxTokensField: this.profile.maxTokensField,
+          defaultMaxOutputTokens: this.config.settings.defaultMaxOutputTokens,
+        }).body,
+      );
+
+    const controller = new AbortController();
+    const signal = AbortSignal.any([call.signal, controller.signal]);
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      call.onRelease?.();
+    };
+    this.inFlight++;
+    try {
+      const response = await this.dependencies.dispatcher.request({
+        origin: this.origin,
+        path: this.basePath + this.profile.chatPath,
+        method: 'POST',
+        headers: this.headers(passthrough ? request.source.headers : {}, upstreamStreams),
+        body,
+        signal,
+        headersTimeout:
+          this.config.settings.firstByteTimeoutMs ?? (upstreamStreams ? STREAM_FIRST_BYTE_TIMEOUT_MS : WHOLE_ANSWER_TIMEOUT_MS),
+        bodyTimeout: this.config.settings.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+      });
+      if (response.statusCode >= 400) {
+        throw await this.failureFrom(response);
+      }
+      if (!upstreamStreams) {
+        const raw = await readBoundedBody(response.body, MAX_WHOLE_BODY_BYTES);
+        release();
+        return { type: 'whole', dialect: this.dialect.id, raw, result: this.dialect.decodeResult(parseJson(raw, this.name)) };
+      }
+      const chunks = sseChunks(response.body, {
+        providerName: this.name,
+        decoder: this.dialect.createStreamDecoder(),
+        keepRaw: passthrough,
+        stripUsageOnly: prepared?.stripUsageOnlyEvents ?? false,
+      });
+      return {
+        type: 'stream',
+        passthroughDialect: passthrough ? this.dialect.id : undefined,
+        chunks: releasingIterator(chunks, release),
+        cancel: () => {
+          controller.abort();
+          release();
+        },
+      };
+    } catch (error) {
+      release();
+      if (error instanceof GatewayError) throw error;
+      if (isAbortError(error)) throw new GatewayError('upstream_error', 'Request cancelled', { cause: error, retryable: false });
+      throw upstreamNetworkError(this.name, error);
+    }
+  }
+
+  async countTokens(request: ChatRequest, model: string): Promise<number | undefined> {
+    const path = this.profile.countTokensPath;
+    if (path === undefined || request.source.dialect !== this.dialect.id) return undefined;
+    const response = await this.dependencies.dispatcher.request({
+      origin: this.origin,
+      path: this.basePath + path,
+      method: 'POST',
+      headers: this.headers(request.source.headers, false),
+      body: this.dialect.preparePassthrough(request, model).body,
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+    });
+    const raw = await readBoundedBody(response.body, MAX_ERROR_BODY_BYTES);
+    if (response.statusCode >= 400) return undefined;
+    const parsed = parseJson(raw, this.name) as { input_tokens?: unknown };
+    return typeof parsed.input_tokens === 'number' ? parsed.input_tokens : undefined;
+  }
+
+  async close(): Promise<void> {
+    // The shared dispatcher belongs to the composition root.
+  }
+
+  private headers(callerHeaders: Record<string, string>, stream: boolean): Record<string, string> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: stream ? 'text/event-stream' : 'application/json',
+      ...this.profile.authHeaders(this.config.apiKey),
+    };
+    if (this.profile.dialect === 'anthropic-messages') {
+      // Same dialect: forward version and betas unchanged (Claude Code's gateway guide requires it).
+      // Translated requests are written against the version Auxot knows, with no betas.
+      headers['anthropic-version'] = callerHeaders['anthropic-version'] ?? ANTHROPIC_VERSION;
+      const beta = callerHeaders['anthropic-beta'];
+      if (beta !== undefined) headers['anthropic-beta'] = beta;
+    }
+    return headers;
+  }
+
+  private async failureFrom(response: Dispatcher.ResponseData): Promise<GatewayError> {
+    let message = `HTTP ${response.statusCode}`;
+    try {
+      const raw = await readBoundedBody(response.body, MAX_ERROR_BODY_BYTES);
+      const upstreamMessage = this.dialect.errorMessageFromBody(JSON.parse(raw.toString('utf8')));
+      if (upstreamMessage !== undefined) message = upstreamMessage.slice(0, 1000);
+    } catch {
+      // An unreadable error body still leaves the status, which is what decides failover.
+    }
+    const retryAfterMs = retryAfterMsFrom(response.headers, this.dependencies.clock.now());
+    return errorFromUpstreamStatus(response.statusCode, `Provider ${this.name}: ${message}`, retryAfterMs);
+  }
+}
+
+function parseJson(raw: Buffer, providerName: string): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new GatewayError('upstream_error', `Provider ${providerName} answered with invalid JSON`, { cause: error });
+  }
+}
+
+/** Calls `release` exactly once when the iteration finishes, fails or is abandoned. */
+function releasingIterator<T>(source: AsyncGenerator<T>, release: () => void): AsyncIterator<T> {
+  return {
+    async next() {
+      try {
+        const result = await source.next();
+        if (result.done === true) release();
+        return result;
+      } catch (error) {
+        release();
+        throw error;
+      }
+    },
+    async return(value?: unknown) {
+      release();
+      return source.return(value as T);
+    },
+  };
+}

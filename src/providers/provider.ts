@@ -1,0 +1,82 @@
+import type { ChatEvent } from '../canonical/chat-event.js';
+import type { ChatRequest, DialectId } from '../canonical/chat-request.js';
+import type { ChatResult } from '../canonical/chat-result.js';
+import type { ProviderKind, ProviderTier } from '../store/records.js';
+
+/**
+ * Something that can answer a chat request: a cloud API, an OpenAI-compatible server, or a pool of
+ * GPU / CLI workers. The router only sees this interface.
+ */
+export interface Provider {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: ProviderKind;
+  readonly tier: ProviderTier;
+  /** True when this provider can run `model` (exact name or a `*` pattern in its list). */
+  serves(model: string): boolean;
+  /** Concrete model names, for `/models` listings and for picking a default. */
+  listModels(): string[];
+  capacity(): ProviderCapacity;
+  /**
+   * Starts one call. Resolves once the upstream has answered (response headers, or a worker's
+   * first event); failures before that reject with a GatewayError whose `retryable` tells the
+   * router whether to try the next candidate.
+   */
+  open(call: ProviderCall): Promise<ProviderResponse>;
+  /**
+   * Counts input tokens exactly, when the upstream can (Anthropic's count_tokens); undefined when
+   * it cannot for this request.
+   */
+  countTokens?(request: ChatRequest, model: string): Promise<number | undefined>;
+  /** Releases pools, sockets, listeners. */
+  close(): Promise<void>;
+}
+
+export interface ProviderCapacity {
+  state: 'ready' | 'saturated' | 'down';
+  inFlight: number;
+  /** Concurrent calls allowed; undefined when unbounded. */
+  limit: number | undefined;
+}
+
+export interface ProviderCall {
+  request: ChatRequest;
+  /** The concrete upstream model (aliases already resolved). */
+  model: string;
+  requestId: string;
+  signal: AbortSignal;
+  /** Fires whenever this call frees capacity, so queued requests can be woken. */
+  onRelease?: () => void;
+}
+
+/**
+ * An upstream answer. `stream`: chunks of events, each optionally carrying the exact upstream bytes
+ * that produced them when those bytes are already in `passthroughDialect` (same-dialect relay).
+ * `whole`: a complete non-streaming answer, with its raw bytes in `dialect`.
+ */
+export type ProviderResponse = StreamResponse | WholeResponse;
+
+export interface StreamResponse {
+  type: 'stream';
+  passthroughDialect: DialectId | undefined;
+  chunks: AsyncIterator<StreamChunk>;
+  /** Set by worker providers: which worker is answering. */
+  workerId?: string;
+  /** Cost the upstream reported (Claude Code's total_cost_usd), known once the stream ends. */
+  costUsd?: () => number | undefined;
+  /** Stops the upstream work; idempotent. */
+  cancel(): void;
+}
+
+export interface StreamChunk {
+  events: ChatEvent[];
+  /** Upstream bytes for passthrough; absent for synthesized events (cut stream) and translated output. */
+  raw?: Buffer;
+}
+
+export interface WholeResponse {
+  type: 'whole';
+  dialect: DialectId;
+  raw: Buffer;
+  result: ChatResult;
+}

@@ -1,0 +1,63 @@
+import { GatewayError } from '../canonical/gateway-error.js';
+import type { Principal } from '../governance/principal.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { RouteRecord } from '../store/records.js';
+import type { Candidate, RoutePlan } from './route-plan.js';
+import { tierRank } from './tier-order.js';
+
+/** Where configured routes come from (a cache over the store, kept fresh by the management layer). */
+export interface RouteSource {
+  get(name: string): RouteRecord | undefined;
+}
+
+/**
+ * Turns the model a caller asked for into ordered candidates:
+ * 1. `<provider>/<model>` names one provider explicitly;
+ * 2. a configured route (alias) lists its candidates in order;
+ * 3. otherwise every provider whose model list matches, GPU before CLI before cloud.
+ */
+export class RoutePlanner {
+  constructor(
+    private readonly providers: ProviderRegistry,
+    private readonly routes: RouteSource,
+  ) {}
+
+  plan(model: string, principal: Principal): RoutePlan {
+    void principal; // Team policies will filter candidates here.
+    const explicit = this.explicitProvider(model);
+    if (explicit !== undefined) return { route: model, candidates: [explicit] };
+
+    const route = this.routes.get(model);
+    if (route !== undefined) return { route: route.name, candidates: this.fromRoute(route) };
+
+    const candidates = this.providers
+      .list()
+      .filter((provider) => provider.serves(model))
+      .map((provider, order) => ({ provider, order }))
+      .sort((a, b) => tierRank(a.provider.tier) - tierRank(b.provider.tier) || a.order - b.order)
+      .map(({ provider }) => ({ provider, model }));
+    if (candidates.length === 0) {
+      throw new GatewayError('not_found', `The model '${model}' does not exist or no provider serves it`, { param: 'model' });
+    }
+    return { route: model, candidates };
+  }
+
+  private explicitProvider(model: string): Candidate | undefined {
+    const slash = model.indexOf('/');
+    if (slash <= 0) return undefined;
+    const provider = this.providers.findByName(model.slice(0, slash));
+    return provider === undefined ? undefined : { provider, model: model.slice(slash + 1) };
+  }
+
+  private fromRoute(route: RouteRecord): Candidate[] {
+    const candidates: Candidate[] = [];
+    for (const entry of route.candidates) {
+      const provider = this.providers.findByName(entry.provider);
+      if (provider !== undefined) candidates.push({ provider, model: entry.model });
+    }
+    if (candidates.length === 0) {
+      throw new GatewayError('not_found', `Route '${route.name}' has no provider that exists any more`, { param: 'model' });
+    }
+    return candidates;
+  }
+}

@@ -1,0 +1,125 @@
+import type { ServiceClass } from '../governance/principal.js';
+
+/**
+ * The stored aggregates, as the rest of the program sees them. Repositories translate to and from
+ * rows; nothing outside `store/` sees a row.
+ */
+export type Role = 'owner' | 'admin' | 'member' | 'service';
+
+export interface OrganizationRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  /** The first characters of the key, shown in listings so people can tell keys apart. */
+  displayPrefix: string;
+  /** SHA-256 of the whole key, hex. The key itself is never stored. */
+  hash: string;
+  role: Role;
+  serviceClass: ServiceClass;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+export type ProviderKind = 'openai' | 'anthropic' | 'openai-compatible' | 'gpu-worker' | 'cli-worker';
+export type ProviderTier = 'gpu' | 'cli' | 'cloud';
+
+export interface ProviderSettings {
+  /** Most requests in flight at once; undefined means no cap. */
+  maxConcurrency?: number;
+  /** Time allowed until the upstream's response headers (and, streaming, its first event). */
+  firstByteTimeoutMs?: number;
+  /** Longest silence allowed between two upstream chunks. */
+  idleTimeoutMs?: number;
+  /** Output limit sent when the caller gave none and the upstream requires one (Anthropic). */
+  defaultMaxOutputTokens?: number;
+}
+
+export interface ProviderRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  kind: ProviderKind;
+  tier: ProviderTier;
+  /** Absent for worker providers: their workers dial in. */
+  baseUrl: string | null;
+  /** Model names or `*` patterns the provider serves, in preference order. */
+  models: string[];
+  /** The encrypted API key; never leaves the server. */
+  sealedApiKey: string | null;
+  settings: ProviderSettings;
+  enabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RouteCandidate {
+  provider: string;
+  model: string;
+}
+
+export interface RouteRecord {
+  id: string;
+  orgId: string;
+  /** The model name callers use: `auto`, `coding`, `gpt-4.1`, ... */
+  name: string;
+  candidates: RouteCandidate[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface WorkerKeyRecord {
+  id: string;
+  providerId: string;
+  name: string;
+  displayPrefix: string;
+  hash: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** One caller request, as kept for audit and usage accounting. */
+export interface RequestLogRecord {
+  id: string;
+  orgId: string | null;
+  keyId: string | null;
+  surface: string;
+  modelRequested: string | null;
+  route: string | null;
+  providerId: string | null;
+  providerModel: string | null;
+  tier: ProviderTier | null;
+  workerId: string | null;
+  stream: boolean;
+  status: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  finishReason: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  costUsd: number | null;
+  startedAt: number;
+  queueMs: number | null;
+  firstByteMs: number | null;
+  totalMs: number;
+  clientAborted: boolean;
+  /** Every candidate considered, in order, with what happened to it. */
+  decision: RoutingDecisionEntry[];
+}
+
+export interface RoutingDecisionEntry {
+  provider: string;
+  model: string;
+  tier: ProviderTier;
+  outcome: 'used' | 'failed' | 'skipped';
+  reason?: string;
+}

@@ -1,0 +1,94 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ProviderTier, RequestLogRecord, RoutingDecisionEntry } from '../records.js';
+import type { RequestLogQuery, RequestLogRepository } from '../store.js';
+import type { Database } from './schema.js';
+
+export class SqliteRequestLogRepository implements RequestLogRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** One transaction per batch: the writer calls this off the request path. */
+  async insertMany(records: RequestLogRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.db.transaction().execute(async (transaction) => {
+      for (const record of records) await transaction.insertInto('request_log').values(toRow(record)).execute();
+    });
+  }
+
+  async findById(id: string): Promise<RequestLogRecord | undefined> {
+    const row = await this.db.selectFrom('request_log').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  async list(query: RequestLogQuery): Promise<RequestLogRecord[]> {
+    let select = this.db.selectFrom('request_log').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(query.limit);
+    if (query.before !== undefined) {
+      const anchor = await this.db.selectFrom('request_log').select('started_at').where('id', '=', query.before).executeTakeFirst();
+      if (anchor !== undefined) select = select.where('started_at', '<', anchor.started_at);
+    }
+    return (await select.execute()).map(toRecord);
+  }
+}
+
+function toRow(record: RequestLogRecord): Database['request_log'] {
+  return {
+    id: record.id,
+    org_id: record.orgId,
+    key_id: record.keyId,
+    surface: record.surface,
+    model_requested: record.modelRequested,
+    route: record.route,
+    provider_id: record.providerId,
+    provider_model: record.providerModel,
+    tier: record.tier,
+    worker_id: record.workerId,
+    stream: record.stream ? 1 : 0,
+    status: record.status,
+    error_code: record.errorCode,
+    error_message: record.errorMessage,
+    finish_reason: record.finishReason,
+    input_tokens: record.inputTokens,
+    output_tokens: record.outputTokens,
+    cache_read_tokens: record.cacheReadTokens,
+    cache_write_tokens: record.cacheWriteTokens,
+    reasoning_tokens: record.reasoningTokens,
+    cost_usd: record.costUsd,
+    started_at: record.startedAt,
+    queue_ms: record.queueMs,
+    first_byte_ms: record.firstByteMs,
+    total_ms: record.totalMs,
+    client_aborted: record.clientAborted ? 1 : 0,
+    decision: JSON.stringify(record.decision),
+  };
+}
+
+function toRecord(row: Selectable<Database['request_log']>): RequestLogRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    keyId: row.key_id,
+    surface: row.surface,
+    modelRequested: row.model_requested,
+    route: row.route,
+    providerId: row.provider_id,
+    providerModel: row.provider_model,
+    tier: row.tier as ProviderTier | null,
+    workerId: row.worker_id,
+    stream: row.stream === 1,
+    status: row.status,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    finishReason: row.finish_reason,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cacheReadTokens: row.cache_read_tokens,
+    cacheWriteTokens: row.cache_write_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    costUsd: row.cost_usd,
+    startedAt: Number(row.started_at),
+    queueMs: row.queue_ms,
+    firstByteMs: row.first_byte_ms,
+    totalMs: row.total_ms,
+    clientAborted: row.client_aborted === 1,
+    decision: JSON.parse(row.decision) as RoutingDecisionEntry[],
+  };
+}

@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Libsql from 'libsql';
+import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import type { Store } from '../store.js';
+import { migrations } from './migrations.js';
+import type { Database } from './schema.js';
+import { SqliteApiKeyRepository, SqliteOrganizationRepository } from './identity-repositories.js';
+import { SqliteProviderRepository, SqliteRouteRepository, SqliteWorkerKeyRepository } from './provider-repositories.js';
+import { SqliteRequestLogRepository } from './request-log-repository.js';
+
+/**
+ * The embedded default: one SQLite file under the data directory. The driver is `libsql`, whose
+ * native binary ships inside npm packages (better-sqlite3 would download from GitHub or compile).
+ */
+export async function openSqliteStore(path: string): Promise<Store> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new Libsql(path);
+  database.exec('PRAGMA journal_mode = WAL');
+  // WAL + NORMAL: a crash can lose the last commits but never corrupts; audit writes are batched anyway.
+  database.exec('PRAGMA synchronous = NORMAL');
+  database.exec('PRAGMA foreign_keys = ON');
+  database.exec('PRAGMA busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  await migrate(db);
+  return {
+    organizations: new SqliteOrganizationRepository(db),
+    apiKeys: new SqliteApiKeyRepository(db),
+    providers: new SqliteProviderRepository(db),
+    routes: new SqliteRouteRepository(db),
+    workerKeys: new SqliteWorkerKeyRepository(db),
+    requestLog: new SqliteRequestLogRepository(db),
+    close: () => db.destroy(),
+  };
+}
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+
+async function migrate(db: Kysely<Database>): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error !== undefined) throw new Error(`store migration failed: ${String(error)}`, { cause: error });
+}
