@@ -18,6 +18,8 @@ import { newId } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import { ProviderFactory } from '../providers/provider-factory.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
+import { CircuitBreakers } from '../routing/circuit-breaker.js';
+import { DispatchQueue } from '../routing/dispatch-queue.js';
 import { RouteCatalog } from '../routing/route-catalog.js';
 import { RoutePlanner } from '../routing/route-planner.js';
 import { loadMasterKey } from '../secrets/master-key.js';
@@ -50,7 +52,9 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
 
   const registry = new ProviderRegistry();
-  const factory = new ProviderFactory({ dialects, dispatcher, clock, secrets });
+  const queue = new DispatchQueue();
+  const breakers = new CircuitBreakers(clock);
+  const factory = new ProviderFactory({ dialects, dispatcher, clock, secrets, capacitySignal: queue });
   const providerService = new ProviderService({ repository: store.providers, registry, factory, secrets, clock, newId });
   const routes = new RouteCatalog();
   const authenticator = new Authenticator(store.apiKeys, clock);
@@ -64,7 +68,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   for (const name of started.addedProviders) logger.info('added provider from the environment', { provider: name });
 
   const planner = new RoutePlanner(registry, routes);
-  const chatService = new ChatService({ planner, requestLog, clock });
+  const chatService = new ChatService({ planner, requestLog, clock, queue, breakers });
   const apiKeys = new ApiKeyService({ repository: store.apiKeys, authenticator, clock, newId });
   const handler = createHttpApp({
     surfaces: { authenticator, chatService, requestLog, providers: registry, routes, clock, maxBodyBytes: config.maxBodyBytes, newId },

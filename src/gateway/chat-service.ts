@@ -1,7 +1,7 @@
 import { toGatewayError, type GatewayError } from '../canonical/gateway-error.js';
 import type { RequestLogWriter } from '../governance/request-log-writer.js';
 import type { Clock } from '../platform/clock.js';
-import { executeWithFallback, type Attempt } from '../routing/execute-with-fallback.js';
+import { executeWithFallback, type Attempt, type ExecutionDependencies } from '../routing/execute-with-fallback.js';
 import type { RoutePlan } from '../routing/route-plan.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
 import type { RoutingDecisionEntry } from '../store/records.js';
@@ -10,7 +10,7 @@ import type { ChatCall } from './chat-call.js';
 import { buildRequestRecord } from './request-record.js';
 import { relayAnswer } from './relay-answer.js';
 
-export interface ChatServiceDependencies {
+export interface ChatServiceDependencies extends ExecutionDependencies {
   planner: RoutePlanner;
   requestLog: RequestLogWriter;
   clock: Clock;
@@ -28,12 +28,13 @@ export class ChatService {
     const { clock } = this.dependencies;
     const meter = new AnswerMeter(() => clock.monotonic());
     const decision: RoutingDecisionEntry[] = [];
+    const execution = { request: call.request, requestId: call.requestId, serviceClass: call.principal.serviceClass, signal: call.signal, decision, queueMs: 0 };
     let plan: RoutePlan | undefined;
     let attempt: Attempt | undefined;
     let failure: GatewayError | undefined;
     try {
       plan = this.dependencies.planner.plan(call.request.model, call.principal);
-      attempt = await executeWithFallback(plan, { request: call.request, requestId: call.requestId, signal: call.signal, decision });
+      attempt = await executeWithFallback(plan, execution, this.dependencies);
       await relayAnswer(attempt, {
         request: call.request,
         clientDialect: call.clientDialect,
@@ -47,7 +48,7 @@ export class ChatService {
       this.writeFailure(call, failure);
     } finally {
       this.dependencies.requestLog.append(
-        buildRequestRecord({ call, plan, attempt, meter, decision, failure, endedAt: clock.monotonic() }),
+        buildRequestRecord({ call, plan, attempt, meter, decision, failure, queueMs: execution.queueMs, endedAt: clock.monotonic() }),
       );
     }
   }

@@ -13,6 +13,7 @@ export interface RequestOutcome {
   meter: AnswerMeter;
   decision: RoutingDecisionEntry[];
   failure: GatewayError | undefined;
+  queueMs: number;
   endedAt: number;
 }
 
@@ -46,7 +47,7 @@ export function buildRequestRecord(outcome: RequestOutcome): RequestLogRecord {
     reasoningTokens: meter.usage.reasoningTokens,
     costUsd: stream?.costUsd?.() ?? null,
     startedAt: call.receivedAtEpochMs,
-    queueMs: null,
+    queueMs: outcome.queueMs,
     firstByteMs: meter.firstContentAt === undefined ? null : meter.firstContentAt - call.receivedAt,
     totalMs: outcome.endedAt - call.receivedAt,
     clientAborted,

@@ -4,13 +4,14 @@ import type { Clock } from '../platform/clock.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { ProviderRecord } from '../store/records.js';
 import { HttpProvider } from './http/http-provider.js';
-import type { Provider } from './provider.js';
+import type { CapacitySignal, Provider } from './provider.js';
 
 export interface ProviderFactoryDependencies {
   dialects: ReadonlyMap<string, Dialect>;
   dispatcher: Dispatcher;
   clock: Clock;
   secrets: SecretBox;
+  capacitySignal: CapacitySignal;
   /** Builds providers whose workers dial in (GPU and CLI tiers). */
   workerProvider?: (record: ProviderRecord) => Provider;
 }

@@ -18,7 +18,13 @@ export interface Provider {
   listModels(): string[];
   capacity(): ProviderCapacity;
   /**
-   * Starts one call. Resolves once the upstream has answered (response headers, or a worker's
+   * Reserves one unit of capacity now (a connection slot, a worker slot), or returns undefined when
+   * there is none. Synchronous, so the dispatch queue can hand out capacity without races.
+   */
+  tryAcquire(): CapacityLease | undefined;
+  /**
+   * Starts one call on a lease from `tryAcquire`; the call owns the lease from here on and releases
+   * it when the answer ends, fails or is cancelled. Resolves once the upstream has answered (response headers, or a worker's
    * first event); failures before that reject with a GatewayError whose `retryable` tells the
    * router whether to try the next candidate.
    */
@@ -39,14 +45,25 @@ export interface ProviderCapacity {
   limit: number | undefined;
 }
 
+/** A reserved unit of capacity. Releasing twice is harmless. */
+export interface CapacityLease {
+  release(): void;
+  /** The worker the slot belongs to, for worker providers. */
+  readonly workerId?: string;
+}
+
+/** Told whenever capacity frees up anywhere, so waiting requests can be dispatched. */
+export interface CapacitySignal {
+  notify(): void;
+}
+
 export interface ProviderCall {
+  lease: CapacityLease;
   request: ChatRequest;
   /** The concrete upstream model (aliases already resolved). */
   model: string;
   requestId: string;
   signal: AbortSignal;
-  /** Fires whenever this call frees capacity, so queued requests can be woken. */
-  onRelease?: () => void;
 }
 
 /**

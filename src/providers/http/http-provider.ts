@@ -5,7 +5,7 @@ import type { Dialect } from '../../dialects/dialect.js';
 import type { Clock } from '../../platform/clock.js';
 import type { ProviderSettings, ProviderTier } from '../../store/records.js';
 import { ModelMatcher } from '../model-matcher.js';
-import type { Provider, ProviderCall, ProviderCapacity, ProviderResponse } from '../provider.js';
+import type { CapacityLease, CapacitySignal, Provider, ProviderCall, ProviderCapacity, ProviderResponse } from '../provider.js';
 import { readBoundedBody } from './read-bounded-body.js';
 import { sseChunks } from './sse-chunks.js';
 import { isAbortError, retryAfterMsFrom, upstreamNetworkError } from './upstream-failure.js';
@@ -26,6 +26,7 @@ export interface HttpProviderDependencies {
   dialects: ReadonlyMap<string, Dialect>;
   dispatcher: Dispatcher;
   clock: Clock;
+  capacitySignal: CapacitySignal;
 }
 
 const STREAM_FIRST_BYTE_TIMEOUT_MS = 120_000;
@@ -79,6 +80,21 @@ export class HttpProvider implements Provider {
     return { state, inFlight: this.inFlight, limit };
   }
 
+  tryAcquire(): CapacityLease | undefined {
+    const limit = this.config.settings.maxConcurrency;
+    if (limit !== undefined && this.inFlight >= limit) return undefined;
+    this.inFlight++;
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.inFlight--;
+        this.dependencies.capacitySignal.notify();
+      },
+    };
+  }
+
   async open(call: ProviderCall): Promise<ProviderResponse> {
     const { request } = call;
     const passthrough = request.source.dialect === this.dialect.id;
@@ -97,14 +113,7 @@ export class HttpProvider implements Provider {
 
     const controller = new AbortController();
     const signal = AbortSignal.any([call.signal, controller.signal]);
-    let released = false;
-    const release = (): void => {
-      if (released) return;
-      released = true;
-      this.inFlight--;
-      call.onRelease?.();
-    };
-    this.inFlight++;
+    const release = (): void => call.lease.release();
     try {
       const response = await this.dependencies.dispatcher.request({
         origin: this.origin,
