@@ -18,8 +18,11 @@ import { newId } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import { ProviderFactory } from '../providers/provider-factory.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
-import { CircuitBreakers } from '../routing/circuit-breaker.js';
-import { DispatchQueue } from '../routing/dispatch-queue.js';
+import { CircuitBreakers, DEFAULT_BREAKER_OPTIONS } from '../routing/circuit-breaker.js';
+import { DEFAULT_QUEUE_OPTIONS, DispatchQueue } from '../routing/dispatch-queue.js';
+import { RouteService } from '../management/route-service.js';
+import { WorkerKeyService } from '../management/worker-key-service.js';
+import { DEFAULT_HUB_OPTIONS, WorkerHub } from '../workers/hub/worker-hub.js';
 import { RouteCatalog } from '../routing/route-catalog.js';
 import { RoutePlanner } from '../routing/route-planner.js';
 import { loadMasterKey } from '../secrets/master-key.js';
@@ -52,9 +55,24 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
 
   const registry = new ProviderRegistry();
-  const queue = new DispatchQueue();
-  const breakers = new CircuitBreakers(clock);
-  const factory = new ProviderFactory({ dialects, dispatcher, clock, secrets, capacitySignal: queue });
+  const queue = new DispatchQueue({ ...DEFAULT_QUEUE_OPTIONS, maxWaitMs: config.queueMaxWaitMs, maxWaiting: config.queueMaxWaiting });
+  const breakers = new CircuitBreakers(clock, {
+    ...DEFAULT_BREAKER_OPTIONS,
+    failureThreshold: config.breakerFailureThreshold,
+    cooldownMs: config.breakerCooldownMs,
+  });
+  const hub = new WorkerHub(
+    { workerKeys: store.workerKeys, capacitySignal: queue, clock, logger, newId },
+    { ...DEFAULT_HUB_OPTIONS, heartbeatIntervalMs: config.workerHeartbeatMs, heartbeatTimeoutMs: config.workerHeartbeatMs * 3 },
+  );
+  const factory = new ProviderFactory({
+    dialects,
+    dispatcher,
+    clock,
+    secrets,
+    capacitySignal: queue,
+    workerProvider: (record) => hub.poolFor(record),
+  });
   const providerService = new ProviderService({ repository: store.providers, registry, factory, secrets, clock, newId });
   const routes = new RouteCatalog();
   const authenticator = new Authenticator(store.apiKeys, clock);
@@ -70,6 +88,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const planner = new RoutePlanner(registry, routes);
   const chatService = new ChatService({ planner, requestLog, clock, queue, breakers });
   const apiKeys = new ApiKeyService({ repository: store.apiKeys, authenticator, clock, newId });
+  const routeService = new RouteService({ repository: store.routes, catalog: routes, providers: providerService, clock, newId });
+  const workerKeys = new WorkerKeyService({ repository: store.workerKeys, providers: providerService, clock, newId });
   const handler = createHttpApp({
     surfaces: { authenticator, chatService, requestLog, providers: registry, routes, clock, maxBodyBytes: config.maxBodyBytes, newId },
     planner,
@@ -79,12 +99,16 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       authenticator,
       providers: providerService,
       apiKeys,
+      routes: routeService,
+      workerKeys,
+      connectedWorkers: () => hub.connectedWorkers(),
       requestLog: store.requestLog,
       flushRequestLog: () => requestLog.flush(),
     },
   });
 
   const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 }, handler);
+  hub.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -99,10 +123,12 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     (closing ??= (async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
+        void hub.close();
         server.closeIdleConnections();
         // Streams still open after the grace period are cut; their callers see the connection end.
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
+      await hub.close();
       await requestLog.close();
       for (const provider of registry.list()) await provider.close();
       await dispatcher.close();

@@ -6,6 +6,12 @@ export interface ServerConfig {
   port: number;
   dataDir: string;
   maxBodyBytes: number;
+  /** How often workers must speak; one silent for three intervals is dropped. */
+  workerHeartbeatMs: number;
+  queueMaxWaitMs: number;
+  queueMaxWaiting: number;
+  breakerFailureThreshold: number;
+  breakerCooldownMs: number;
   adminKey: string | undefined;
   masterKey: string | undefined;
   openai: { apiKey: string; baseUrl: string | undefined } | undefined;
@@ -22,6 +28,11 @@ const schema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   dataDir: z.string().min(1),
   maxBodyBytes: z.coerce.number().int().positive(),
+  workerHeartbeatMs: z.coerce.number().int().positive(),
+  queueMaxWaitMs: z.coerce.number().int().nonnegative(),
+  queueMaxWaiting: z.coerce.number().int().nonnegative(),
+  breakerFailureThreshold: z.coerce.number().int().positive(),
+  breakerCooldownMs: z.coerce.number().int().positive(),
   adminKey: optionalText,
   masterKey: optionalText,
   openaiApiKey: optionalText,
@@ -42,6 +53,11 @@ export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { conf
     port: flags.port ?? env.AUXOT_PORT ?? '8420',
     dataDir: flags['data-dir'] ?? env.AUXOT_DATA_DIR ?? './.auxot',
     maxBodyBytes: flags['max-body-bytes'] ?? env.AUXOT_MAX_BODY_BYTES ?? String(32 * 1024 * 1024),
+    workerHeartbeatMs: env.AUXOT_WORKER_HEARTBEAT_MS ?? '5000',
+    queueMaxWaitMs: env.AUXOT_QUEUE_MAX_WAIT_MS ?? '30000',
+    queueMaxWaiting: env.AUXOT_QUEUE_MAX_WAITING ?? '1000',
+    breakerFailureThreshold: env.AUXOT_BREAKER_FAILURES ?? '3',
+    breakerCooldownMs: env.AUXOT_BREAKER_COOLDOWN_MS ?? '30000',
     adminKey: env.AUXOT_ADMIN_KEY,
     masterKey: env.AUXOT_MASTER_KEY,
     openaiApiKey: env.OPENAI_API_KEY,
@@ -60,6 +76,11 @@ export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { conf
       port: value.port,
       dataDir: value.dataDir,
       maxBodyBytes: value.maxBodyBytes,
+      workerHeartbeatMs: value.workerHeartbeatMs,
+      queueMaxWaitMs: value.queueMaxWaitMs,
+      queueMaxWaiting: value.queueMaxWaiting,
+      breakerFailureThreshold: value.breakerFailureThreshold,
+      breakerCooldownMs: value.breakerCooldownMs,
       adminKey: value.adminKey,
       masterKey: value.masterKey,
       openai: value.openaiApiKey === undefined ? undefined : { apiKey: value.openaiApiKey, baseUrl: value.openaiBaseUrl },

@@ -111,7 +111,8 @@ export class ProviderService {
     const live = record.enabled ? this.dependencies.factory.build(record) : undefined;
     await this.dependencies.repository.update(record);
     const replaced = live === undefined ? this.dependencies.registry.remove(record.id) : this.dependencies.registry.put(live);
-    await replaced?.close();
+    // Worker pools survive configuration changes (same object, workers stay connected).
+    if (replaced !== undefined && replaced !== live) await replaced.close();
     return this.view(record);
   }
 

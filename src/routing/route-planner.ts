@@ -1,9 +1,13 @@
 import { GatewayError } from '../canonical/gateway-error.js';
 import type { Principal } from '../governance/principal.js';
+import type { Provider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { RouteRecord } from '../store/records.js';
 import type { Candidate, RoutePlan } from './route-plan.js';
 import { tierRank } from './tier-order.js';
+
+/** The cascade alias: GPU → CLI → cloud. */
+export const AUTO_ROUTE = 'auto';
 
 /** Where configured routes come from (a cache over the store, kept fresh by the management layer). */
 export interface RouteSource {
@@ -14,7 +18,8 @@ export interface RouteSource {
  * Turns the model a caller asked for into ordered candidates:
  * 1. `<provider>/<model>` names one provider explicitly;
  * 2. a configured route (alias) lists its candidates in order;
- * 3. otherwise every provider whose model list matches, GPU before CLI before cloud.
+ * 3. `auto` without a configured route cascades over every provider's first model;
+ * 4. otherwise every provider whose model list matches, GPU before CLI before cloud.
  */
 export class RoutePlanner {
   constructor(
@@ -29,6 +34,7 @@ export class RoutePlanner {
 
     const route = this.routes.get(model);
     if (route !== undefined) return { route: route.name, candidates: this.fromRoute(route) };
+    if (model === AUTO_ROUTE) return { route: AUTO_ROUTE, candidates: this.defaultCascade() };
 
     const candidates = this.providers
       .list()
@@ -40,6 +46,25 @@ export class RoutePlanner {
       throw new GatewayError('not_found', `The model '${model}' does not exist or no provider serves it`, { param: 'model' });
     }
     return { route: model, candidates };
+  }
+
+  /**
+   * `auto` without a configured route: every provider that names a concrete model, with its first
+   * one, GPU before CLI before cloud.
+   */
+  private defaultCascade(): Candidate[] {
+    const candidates = this.providers
+      .list()
+      .map((provider, order) => ({ provider, order, model: provider.listModels()[0] }))
+      .filter((entry): entry is { provider: Provider; order: number; model: string } => entry.model !== undefined)
+      .sort((a, b) => tierRank(a.provider.tier) - tierRank(b.provider.tier) || a.order - b.order)
+      .map(({ provider, model }) => ({ provider, model }));
+    if (candidates.length === 0) {
+      throw new GatewayError('not_found', "The 'auto' route has no candidates: add providers with concrete model names, or configure the route", {
+        param: 'model',
+      });
+    }
+    return candidates;
   }
 
   private explicitProvider(model: string): Candidate | undefined {

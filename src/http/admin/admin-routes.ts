@@ -1,6 +1,8 @@
 import type { Authenticator } from '../../governance/authenticator.js';
 import type { ApiKeyService } from '../../management/api-key-service.js';
 import type { ProviderService } from '../../management/provider-service.js';
+import type { RouteService } from '../../management/route-service.js';
+import type { WorkerKeyService } from '../../management/worker-key-service.js';
 import type { RequestLogRepository } from '../../store/store.js';
 import type { Router } from '../router.js';
 import { adminRoute } from './admin-context.js';
@@ -9,6 +11,10 @@ export interface AdminServices {
   authenticator: Authenticator;
   providers: ProviderService;
   apiKeys: ApiKeyService;
+  routes: RouteService;
+  workerKeys: WorkerKeyService;
+  /** The workers connected right now. */
+  connectedWorkers(): unknown[];
   requestLog: RequestLogRepository;
   /** Writes queued request records, so a listing right after a request shows it. */
   flushRequestLog(): Promise<void>;
@@ -38,6 +44,33 @@ export function registerAdminRoutes(router: Router, services: AdminServices): vo
   router.on('GET', '/api/admin/keys', route(async ({ principal }) => ({ body: { data: await services.apiKeys.list(principal) } })));
   router.on('POST', '/api/admin/keys', route(async ({ principal, body }) => ({ status: 201, body: await services.apiKeys.create(principal, await body()) })));
   router.on('DELETE', '/api/admin/keys/:key', route(async ({ principal, params }) => ({ body: await services.apiKeys.revoke(principal, params.key ?? '') })));
+
+  router.on('GET', '/api/admin/routes', route(async ({ principal }) => ({ body: { data: await services.routes.list(principal.orgId) } })));
+  router.on(
+    'PUT',
+    '/api/admin/routes/:route',
+    route(async ({ principal, params, body }) => ({ body: await services.routes.put(principal.orgId, params.route ?? '', await body()) })),
+  );
+  router.on(
+    'DELETE',
+    '/api/admin/routes/:route',
+    route(async ({ principal, params }) => {
+      await services.routes.delete(principal.orgId, params.route ?? '');
+      return { status: 204, body: null };
+    }),
+  );
+
+  router.on('GET', '/api/admin/workers', route(async () => ({ body: { data: services.connectedWorkers() } })));
+  router.on('GET', '/api/admin/worker-keys', route(async ({ principal }) => ({ body: { data: await services.workerKeys.list(principal.orgId) } })));
+  router.on('POST', '/api/admin/worker-keys', route(async ({ principal, body }) => ({ status: 201, body: await services.workerKeys.create(principal.orgId, await body()) })));
+  router.on(
+    'DELETE',
+    '/api/admin/worker-keys/:key',
+    route(async ({ principal, params }) => {
+      await services.workerKeys.revoke(principal.orgId, params.key ?? '');
+      return { status: 204, body: null };
+    }),
+  );
 
   router.on(
     'GET',

@@ -1,0 +1,54 @@
+import type { WebSocket } from 'ws';
+import type { CapacityLease } from '../../providers/provider.js';
+import type { ServerToWorker, WorkerToServer } from '../protocol/messages.js';
+import type { JobChannel } from './job-channel.js';
+
+type Hello = Extract<WorkerToServer, { type: 'hello' }>;
+
+export interface RunningJob {
+  channel: JobChannel;
+  lease: CapacityLease;
+}
+
+/** One authenticated worker socket: what it can run, what it is running, when it last spoke. */
+export class WorkerConnection {
+  readonly jobs = new Map<string, RunningJob>();
+  slots: number;
+  /** Slots promised to requests (leases), running or about to be sent. */
+  reserved = 0;
+  /** The worker asked for a pause (usage limits); no jobs until then. */
+  pausedUntil = 0;
+  lastSeen: number;
+
+  constructor(
+    readonly id: string,
+    readonly providerId: string,
+    readonly hello: Hello,
+    private readonly socket: WebSocket,
+    now: number,
+  ) {
+    this.slots = hello.slots;
+    this.lastSeen = now;
+  }
+
+  get name(): string {
+    return this.hello.name;
+  }
+
+  freeSlots(now: number, maxSlots: number | undefined): number {
+    if (this.pausedUntil > now) return 0;
+    return Math.max(0, Math.min(this.slots, maxSlots ?? Number.POSITIVE_INFINITY) - this.reserved);
+  }
+
+  send(message: ServerToWorker): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+}

@@ -1,0 +1,232 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { GatewayError } from '../../canonical/gateway-error.js';
+import type { ChatEvent } from '../../canonical/chat-event.js';
+import { hashKeySecret } from '../../governance/api-key-secret.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import type { CapacitySignal } from '../../providers/provider.js';
+import type { ProviderRecord } from '../../store/records.js';
+import type { WorkerKeyRepository } from '../../store/store.js';
+import type { WireEvent } from '../protocol/canonical-schemas.js';
+import { CLOSE_CODES, parseFrame, WORKER_PROTOCOL_VERSION, workerToServerSchema, type WorkerToServer } from '../protocol/messages.js';
+import { errorFromWire } from './job-channel.js';
+import { WorkerConnection } from './worker-connection.js';
+import { WorkerPoolProvider } from './worker-pool-provider.js';
+
+export interface WorkerHubOptions {
+  heartbeatIntervalMs: number;
+  /** A worker silent for this long is considered dead. */
+  heartbeatTimeoutMs: number;
+  helloTimeoutMs: number;
+  /** Largest frame a worker may send; `ws` would accept 100 MiB by default. */
+  maxPayloadBytes: number;
+}
+
+export const DEFAULT_HUB_OPTIONS: WorkerHubOptions = {
+  heartbeatIntervalMs: 5_000,
+  heartbeatTimeoutMs: 15_000,
+  helloTimeoutMs: 10_000,
+  maxPayloadBytes: 1024 * 1024,
+};
+
+export interface WorkerHubDependencies {
+  workerKeys: WorkerKeyRepository;
+  capacitySignal: CapacitySignal;
+  clock: Clock;
+  logger: Logger;
+  newId(prefix: string): string;
+}
+
+/**
+ * The server end of the worker protocol: accepts worker sockets on `/ws`, authenticates their
+ * `hello`, attaches them to their provider's pool, relays job messages, and drops workers that go
+ * silent. Frames are untrusted: anything malformed or oversized closes the socket with a reason.
+ */
+export class WorkerHub {
+  private readonly sockets: WebSocketServer;
+  private readonly pools = new Map<string, WorkerPoolProvider>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly dependencies: WorkerHubDependencies,
+    private readonly options: WorkerHubOptions = DEFAULT_HUB_OPTIONS,
+  ) {
+    this.sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+    this.sweeper = setInterval(() => this.sweep(), Math.max(50, Math.floor(options.heartbeatIntervalMs / 2)));
+    this.sweeper.unref();
+  }
+
+  /** The live provider for a worker-tier record; the same pool object survives configuration changes. */
+  poolFor(record: ProviderRecord): WorkerPoolProvider {
+    const existing = this.pools.get(record.id);
+    if (existing !== undefined) {
+      existing.update(record);
+      return existing;
+    }
+    const pool = new WorkerPoolProvider(record, { ...this.dependencies, onClosed: () => this.pools.delete(record.id) });
+    this.pools.set(record.id, pool);
+    return pool;
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (request.url ?? '').split('?')[0];
+      if (path !== '/ws') {
+        socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+        return;
+      }
+      this.sockets.handleUpgrade(request, socket, head, (webSocket) => this.accept(webSocket));
+    });
+  }
+
+  connectedWorkers(): Array<{ id: string; name: string; provider: string; engine: string; models: string[]; slots: number; busy: number }> {
+    return [...this.pools.values()].flatMap((pool) =>
+      pool.workers().map((connection) => ({
+        id: connection.id,
+        name: connection.name,
+        provider: pool.name,
+        engine: connection.hello.engine,
+        models: connection.hello.models,
+        slots: connection.slots,
+        busy: connection.reserved,
+      })),
+    );
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    for (const pool of this.pools.values()) {
+      for (const connection of pool.workers()) {
+        pool.detach(connection, 'server shutting down');
+        connection.close(CLOSE_CODES.shuttingDown, 'server shutting down');
+      }
+    }
+    await new Promise<void>((resolve) => this.sockets.close(() => resolve()));
+  }
+
+  private accept(socket: WebSocket): void {
+    const helloTimer = setTimeout(() => socket.close(CLOSE_CODES.unauthorized, 'no hello received'), this.options.helloTimeoutMs);
+    socket.once('message', (data: RawData) => {
+      clearTimeout(helloTimer);
+      void this.greet(socket, data).catch((error: unknown) => {
+        this.dependencies.logger.error('worker hello failed', { error: String(error) });
+        socket.close(CLOSE_CODES.protocolError, 'internal error');
+      });
+    });
+    socket.on('error', () => socket.terminate());
+  }
+
+  private async greet(socket: WebSocket, data: RawData): Promise<void> {
+    const parsed = parseFrame(workerToServerSchema, rawText(data));
+    if (!parsed.ok || parsed.message.type !== 'hello') {
+      socket.close(CLOSE_CODES.unauthorized, 'the first message must be a valid hello');
+      return;
+    }
+    const hello = parsed.message;
+    if (hello.protocol !== WORKER_PROTOCOL_VERSION) {
+      socket.close(CLOSE_CODES.protocolError, `unsupported protocol ${hello.protocol}; this server speaks ${WORKER_PROTOCOL_VERSION}`);
+      return;
+    }
+    const key = await this.dependencies.workerKeys.findByHash(hashKeySecret(hello.key));
+    const pool = key === undefined || key.revokedAt !== null ? undefined : this.pools.get(key.providerId);
+    if (pool === undefined) {
+      socket.close(CLOSE_CODES.unauthorized, 'invalid worker key');
+      return;
+    }
+    const { clock } = this.dependencies;
+    const connection = new WorkerConnection(this.dependencies.newId('wrk_'), pool.id, hello, socket, clock.now());
+    socket.on('message', (frame: RawData) => this.receive(pool, connection, frame));
+    socket.on('close', (code: number) => pool.detach(connection, `socket closed (${code})`));
+    connection.send({
+      type: 'hello-ack',
+      workerId: connection.id,
+      provider: { id: pool.id, name: pool.name, tier: pool.tier },
+      policy: pool.policy,
+      heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+    });
+    pool.attach(connection);
+    this.dependencies.logger.info('worker connected', { worker: hello.name, provider: pool.name, engine: hello.engine, slots: hello.slots });
+  }
+
+  private receive(pool: WorkerPoolProvider, connection: WorkerConnection, frame: RawData): void {
+    const now = this.dependencies.clock.now();
+    connection.lastSeen = now;
+    const parsed = parseFrame(workerToServerSchema, rawText(frame));
+    if (!parsed.ok) {
+      pool.detach(connection, 'protocol error');
+      connection.close(CLOSE_CODES.protocolError, parsed.error.slice(0, 120));
+      return;
+    }
+    this.handle(pool, connection, parsed.message, now);
+  }
+
+  private handle(pool: WorkerPoolProvider, connection: WorkerConnection, message: WorkerToServer, now: number): void {
+    switch (message.type) {
+      case 'hello':
+        pool.detach(connection, 'protocol error');
+        connection.close(CLOSE_CODES.protocolError, 'hello sent twice');
+        return;
+      case 'heartbeat':
+        return;
+      case 'capacity':
+        connection.slots = message.slots;
+        this.dependencies.capacitySignal.notify();
+        return;
+      case 'job-event':
+        connection.jobs.get(message.jobId)?.channel.event(fromWireEvent(message.event));
+        return;
+      case 'job-done': {
+        const job = connection.jobs.get(message.jobId);
+        if (job === undefined) return;
+        job.channel.done(message.costUsd);
+        pool.finishJob(connection, message.jobId);
+        return;
+      }
+      case 'job-failed': {
+        const job = connection.jobs.get(message.jobId);
+        if (job === undefined) return;
+        job.channel.fail(errorFromWire(message.error));
+        pool.finishJob(connection, message.jobId);
+        return;
+      }
+      case 'overload': {
+        const job = connection.jobs.get(message.jobId);
+        connection.pausedUntil = now + message.retryAfterMs;
+        setTimeout(() => this.dependencies.capacitySignal.notify(), message.retryAfterMs + 1).unref();
+        if (job === undefined) return;
+        job.channel.fail(
+          new GatewayError('overloaded', `Worker ${connection.name} is over its limits: ${message.reason}`, { retryAfterMs: message.retryAfterMs }),
+        );
+        pool.finishJob(connection, message.jobId);
+        return;
+      }
+    }
+  }
+
+  /** Workers that stopped talking (frozen, partitioned) are cut off; their jobs fail over or end. */
+  private sweep(): void {
+    const deadline = this.dependencies.clock.now() - this.options.heartbeatTimeoutMs;
+    for (const pool of this.pools.values()) {
+      for (const connection of pool.workers()) {
+        if (connection.lastSeen >= deadline) continue;
+        this.dependencies.logger.warn('worker missed its heartbeats', { worker: connection.name, provider: pool.name });
+        pool.detach(connection, 'missed heartbeats');
+        connection.close(CLOSE_CODES.heartbeatTimeout, 'missed heartbeats');
+        connection.terminate();
+      }
+    }
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+function fromWireEvent(event: WireEvent): ChatEvent {
+  if (event.type !== 'error') return event;
+  return { type: 'error', error: errorFromWire(event.error) };
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { modelRequestSchema, wireErrorSchema, wireEventSchema } from './canonical-schemas.js';
+
+/**
+ * The worker protocol: one schema module imported by both the server's worker hub and the
+ * `auxot worker` processes. Workers dial out to `/ws` (so they work behind NAT), authenticate in
+ * their first message, and from then on exchange these JSON messages, one per WebSocket frame.
+ */
+export const WORKER_PROTOCOL_VERSION = 1;
+
+const jobId = z.string().min(1).max(200);
+const usage = z.object({
+  inputTokens: z.number().nonnegative(),
+  outputTokens: z.number().nonnegative(),
+  cacheReadTokens: z.number().nonnegative(),
+  cacheWriteTokens: z.number().nonnegative(),
+  reasoningTokens: z.number().nonnegative(),
+});
+
+/** What the server wants a worker to run; sent in hello-ack and again whenever it changes. */
+export const workerPolicySchema = z.object({
+  models: z.array(z.string()),
+  /** The most jobs the server will send at once (the worker's own slot count caps it further). */
+  maxSlots: z.number().int().positive().optional(),
+});
+export type WorkerPolicy = z.infer<typeof workerPolicySchema>;
+
+export const workerToServerSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    protocol: z.number().int(),
+    key: z.string().min(1).max(500),
+    name: z.string().min(1).max(200),
+    engine: z.enum(['llama.cpp', 'openai-compatible', 'claude-code']),
+    models: z.array(z.string().max(500)).max(1000),
+    slots: z.number().int().positive().max(1024),
+  }),
+  z.object({ type: z.literal('heartbeat'), inFlight: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('capacity'), slots: z.number().int().nonnegative().max(1024) }),
+  z.object({ type: z.literal('job-event'), jobId, event: wireEventSchema }),
+  z.object({
+    type: z.literal('job-done'),
+    jobId,
+    usage,
+    timings: z.object({ firstTokenMs: z.number().nonnegative().optional(), totalMs: z.number().nonnegative() }),
+    costUsd: z.number().nonnegative().optional(),
+  }),
+  z.object({ type: z.literal('job-failed'), jobId, error: wireErrorSchema }),
+  z.object({ type: z.literal('overload'), jobId, retryAfterMs: z.number().nonnegative(), reason: z.string().max(1000) }),
+]);
+export type WorkerToServer = z.infer<typeof workerToServerSchema>;
+
+export const serverToWorkerSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello-ack'),
+    workerId: z.string(),
+    provider: z.object({ id: z.string(), name: z.string(), tier: z.enum(['gpu', 'cli', 'cloud']) }),
+    policy: workerPolicySchema,
+    heartbeatIntervalMs: z.number().int().positive(),
+  }),
+  z.object({ type: z.literal('job'), jobId, model: z.string(), request: modelRequestSchema }),
+  z.object({ type: z.literal('cancel'), jobId }),
+  z.object({ type: z.literal('policy-update'), policy: workerPolicySchema }),
+]);
+export type ServerToWorker = z.infer<typeof serverToWorkerSchema>;
+
+/** WebSocket close codes the server uses, so a worker can tell "fix your key" from "reconnect". */
+export const CLOSE_CODES = {
+  unauthorized: 4001,
+  protocolError: 4002,
+  heartbeatTimeout: 4003,
+  providerRemoved: 4004,
+  shuttingDown: 4005,
+} as const;
+
+/** Parses one frame; returns the zod error text instead of throwing. */
+export function parseFrame<T>(schema: z.ZodType<T>, data: string): { ok: true; message: T } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return { ok: false, error: 'frame is not JSON' };
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return { ok: true, message: result.data };
+  return { ok: false, error: result.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
+}
