@@ -35,6 +35,9 @@ export interface ChatRequest {
   source: RequestSource;
 }
 
+/** What a model needs to answer: the request without its wire source (what travels to workers). */
+export type ModelRequest = Omit<ChatRequest, 'source' | 'warnings'>;
+
 export interface RequestSource {
   dialect: DialectId;
   body: JsonObject;

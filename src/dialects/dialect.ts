@@ -1,5 +1,5 @@
 import type { ChatEvent } from '../canonical/chat-event.js';
-import type { ChatRequest, DialectId } from '../canonical/chat-request.js';
+import type { ChatRequest, DialectId, ModelRequest } from '../canonical/chat-request.js';
 import type { ChatResult } from '../canonical/chat-result.js';
 import type { GatewayError } from '../canonical/gateway-error.js';
 import type { JsonObject } from '../canonical/json.js';
@@ -16,8 +16,11 @@ export interface Dialect {
   /** Validates and normalizes a caller's body. Throws `GatewayError('invalid_request')` naming the bad field. */
   decodeRequest(body: unknown): ChatRequest;
 
-  /** Builds an upstream body from a canonical request (used when the caller spoke another dialect). */
-  encodeRequest(request: ChatRequest, target: UpstreamTarget): EncodedRequest;
+  /**
+   * Builds an upstream body from a canonical request (used when the caller spoke another dialect,
+   * and by workers). `warnings` lists only what this encoding dropped.
+   */
+  encodeRequest(request: ModelRequest, target: UpstreamTarget): EncodedRequest;
 
   /**
    * The caller's own body for an upstream of the same dialect, with only the model replaced and
@@ -30,7 +33,7 @@ export interface Dialect {
   createStreamDecoder(): StreamDecoder;
 
   /** A fresh encoder writing canonical events as this dialect's SSE stream for one caller. */
-  createStreamEncoder(request: ChatRequest): StreamEncoder;
+  createStreamEncoder(request: ModelRequest): StreamEncoder;
 
   /** Reads a non-streaming upstream answer in this dialect (same-dialect passthrough taps it for usage). */
   decodeResult(body: unknown): ChatResult;

@@ -1,5 +1,5 @@
 import type { ChatEvent } from '../canonical/chat-event.js';
-import type { ChatRequest } from '../canonical/chat-request.js';
+import type { ModelRequest } from '../canonical/chat-request.js';
 
 /**
  * What a worker runs jobs on: llama.cpp in-process, an OpenAI-compatible server it fronts, or the
@@ -23,10 +23,12 @@ export interface InferenceEngine {
 
 export interface EngineJob {
   jobId: string;
-  request: ChatRequest;
+  request: ModelRequest;
   /** The concrete model to run (the route already resolved aliases). */
   model: string;
   signal: AbortSignal;
+  /** Engines that know what a job cost (Claude Code's total_cost_usd) report it here. */
+  reportCost?(usd: number): void;
 }
 
 /** Reported by an engine when it cannot take work for a while (Claude subscription limits, upstream 429). */

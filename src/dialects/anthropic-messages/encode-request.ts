@@ -1,4 +1,4 @@
-import type { ChatRequest, ReasoningEffort, ToolChoice } from '../../canonical/chat-request.js';
+import type { ModelRequest, ReasoningEffort, ToolChoice } from '../../canonical/chat-request.js';
 import type { JsonObject } from '../../canonical/json.js';
 import type { EncodedRequest, UpstreamTarget } from '../dialect.js';
 import { encodeMessages } from './encode-content.js';
@@ -7,10 +7,10 @@ import { encodeMessages } from './encode-content.js';
 export const FALLBACK_MAX_TOKENS = 4096;
 
 /**
- * ChatRequest → an Anthropic `/v1/messages` body, for callers that spoke another dialect.
+ * ModelRequest → an Anthropic `/v1/messages` body, for callers that spoke another dialect.
  * @see https://docs.claude.com/en/api/messages
  */
-export function encodeRequest(request: ChatRequest, target: UpstreamTarget): EncodedRequest {
+export function encodeRequest(request: ModelRequest, target: UpstreamTarget): EncodedRequest {
   const warnings: string[] = [];
   const system = request.system.filter((part) => part.text !== '').map((part) => ({ type: 'text', text: part.text }));
   const body: JsonObject = {
@@ -28,7 +28,7 @@ export function encodeRequest(request: ChatRequest, target: UpstreamTarget): Enc
   return { body, warnings };
 }
 
-function encodeTools(request: ChatRequest): JsonObject {
+function encodeTools(request: ModelRequest): JsonObject {
   if (request.tools.length === 0) return {};
   const tools = request.tools.map(
     (tool): JsonObject => ({
@@ -60,7 +60,7 @@ function encodeToolChoice(choice: ToolChoice): JsonObject {
  * Anthropic's temperature range is [0, 1] where OpenAI's is [0, 2]; an OpenAI caller's 1.5 would
  * otherwise be a 400.
  */
-function encodeSampling(request: ChatRequest, warnings: string[]): JsonObject {
+function encodeSampling(request: ModelRequest, warnings: string[]): JsonObject {
   const sampling: JsonObject = {};
   if (request.temperature !== undefined) {
     const temperature = Math.min(1, Math.max(0, request.temperature));
@@ -74,7 +74,7 @@ function encodeSampling(request: ChatRequest, warnings: string[]): JsonObject {
   return sampling;
 }
 
-function encodeReasoning(request: ChatRequest, warnings: string[]): JsonObject {
+function encodeReasoning(request: ModelRequest, warnings: string[]): JsonObject {
   const encoded: JsonObject = {};
   const budgetTokens = request.reasoning?.budgetTokens;
   if (budgetTokens !== undefined) encoded.thinking = { type: 'enabled', budget_tokens: budgetTokens };

@@ -1,5 +1,5 @@
 import type { ChatEvent } from '../../canonical/chat-event.js';
-import type { ChatRequest } from '../../canonical/chat-request.js';
+import type { ModelRequest } from '../../canonical/chat-request.js';
 import { emptyUsage, mergeUsage, type Usage } from '../../canonical/usage.js';
 import type { DialectDependencies, StreamEncoder } from '../dialect.js';
 import { formatSse } from '../sse/sse-event.js';
@@ -154,7 +154,7 @@ function messageEnd(state: EncodeState, event: Extract<ChatEvent, { type: 'respo
  * worker that failed early) still yields a valid stream: message_start is synthesized with a new
  * id and the requested model. Usage may arrive first and is folded into that message_start.
  */
-export function createAnthropicStreamEncoder(request: ChatRequest, deps: DialectDependencies): StreamEncoder {
+export function createAnthropicStreamEncoder(request: ModelRequest, deps: DialectDependencies): StreamEncoder {
   let state = initialEncodeState;
   return {
     push(event: ChatEvent): string {

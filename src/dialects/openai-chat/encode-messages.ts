@@ -1,6 +1,6 @@
 import type {
   AssistantMessage,
-  ChatRequest,
+  ModelRequest,
   DocumentPart,
   ImagePart,
   TextPart,
@@ -25,7 +25,7 @@ export interface EncodedMessages {
 }
 
 /** Canonical turns → Chat Completions `messages`, with the system text as one leading message. */
-export function encodeMessages(request: ChatRequest): EncodedMessages {
+export function encodeMessages(request: ModelRequest): EncodedMessages {
   const warnings = new Set<string>();
   const messages: JsonObject[] = [];
   const system = request.system

@@ -213,8 +213,8 @@ describe('encodeRequest', () => {
       user: 'user-9',
       stream: false,
     });
+    // Only what this encoding dropped: the decoder's own warnings stay on the request.
     expect(warnings).toEqual([
-      'from the decoder',
       'top_k is not supported by Chat Completions and was dropped',
       'reasoning options were dropped: not every OpenAI-compatible model accepts reasoning_effort',
     ]);

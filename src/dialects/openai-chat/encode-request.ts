@@ -1,4 +1,4 @@
-import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../canonical/chat-request.js';
+import type { ModelRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../canonical/chat-request.js';
 import type { JsonObject } from '../../canonical/json.js';
 import type { EncodedRequest, UpstreamTarget } from '../dialect.js';
 import { encodeMessages } from './encode-messages.js';
@@ -7,7 +7,7 @@ import { encodeMessages } from './encode-messages.js';
  * Canonical request → body for an OpenAI-compatible upstream (OpenAI, llama-server, vLLM, Ollama).
  * Only fields every one of those accepts are written; the rest become warnings.
  */
-export function encodeRequest(request: ChatRequest, target: UpstreamTarget): EncodedRequest {
+export function encodeRequest(request: ModelRequest, target: UpstreamTarget): EncodedRequest {
   const { messages, warnings } = encodeMessages(request);
   const body: JsonObject = { model: target.model, messages };
   if (request.tools.length > 0) {
@@ -30,7 +30,7 @@ export function encodeRequest(request: ChatRequest, target: UpstreamTarget): Enc
   // Usage arrives only in a final chunk, and only on request; metering and Anthropic's
   // message_delta need it (wire-protocols.md 3.2).
   if (target.stream) body.stream_options = { include_usage: true };
-  return { body, warnings: [...request.warnings, ...warnings] };
+  return { body, warnings };
 }
 
 /** `$schema` (Claude Code sends draft 2020-12) makes several backends' schema compilers fail. */

@@ -1,5 +1,5 @@
 import type { ChatEvent } from '../../canonical/chat-event.js';
-import type { ChatRequest } from '../../canonical/chat-request.js';
+import type { ModelRequest } from '../../canonical/chat-request.js';
 import type { JsonObject } from '../../canonical/json.js';
 import { emptyUsage, mergeUsage, type Usage } from '../../canonical/usage.js';
 import type { DialectDependencies, StreamEncoder } from '../dialect.js';
@@ -27,7 +27,7 @@ export interface EncoderStep {
 }
 
 /** The id and time are fixed up front so `stepEncoder` stays pure; response-start replaces the id. */
-export function initialEncoderState(request: ChatRequest, deps: DialectDependencies): EncoderState {
+export function initialEncoderState(request: ModelRequest, deps: DialectDependencies): EncoderState {
   return {
     phase: 'idle',
     id: deps.newId('chatcmpl-'),
@@ -115,7 +115,7 @@ function chunk(state: EncoderState, delta: JsonObject, finishReason: string | nu
 }
 
 /** The stateful encoder the Dialect hands out: a thin shell around `stepEncoder`. */
-export function createStreamEncoder(request: ChatRequest, deps: DialectDependencies): StreamEncoder {
+export function createStreamEncoder(request: ModelRequest, deps: DialectDependencies): StreamEncoder {
   let state = initialEncoderState(request, deps);
   return {
     push(event) {

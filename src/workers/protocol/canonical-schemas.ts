@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatEvent } from '../../canonical/chat-event.js';
-import type { ChatRequest } from '../../canonical/chat-request.js';
+import type { ChatRequest, ModelRequest } from '../../canonical/chat-request.js';
 import type { JsonObject } from '../../canonical/json.js';
 
 /**
@@ -34,8 +34,6 @@ const message = z.discriminatedUnion('role', [
   z.object({ role: z.literal('assistant'), content: z.array(z.discriminatedUnion('type', [text, reasoning, toolCall])) }),
 ]);
 
-/** The part of a ChatRequest a worker needs: no wire source, no translation warnings. */
-export type ModelRequest = Omit<ChatRequest, 'source' | 'warnings'>;
 
 export const modelRequestSchema: z.ZodType<ModelRequest> = z.object({
   model: z.string(),

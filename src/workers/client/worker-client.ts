@@ -1,0 +1,193 @@
+import WebSocket from 'ws';
+import type { ChatEvent } from '../../canonical/chat-event.js';
+import { GatewayError } from '../../canonical/gateway-error.js';
+import { emptyUsage, mergeUsage, type Usage } from '../../canonical/usage.js';
+import type { Logger } from '../../platform/logger.js';
+import { EngineOverloadedError, type InferenceEngine } from '../inference-engine.js';
+import { toWireEvent } from '../protocol/canonical-schemas.js';
+import {
+  CLOSE_CODES,
+  parseFrame,
+  serverToWorkerSchema,
+  WORKER_PROTOCOL_VERSION,
+  type ServerToWorker,
+  type WorkerToServer,
+} from '../protocol/messages.js';
+import { nextReconnectDelay } from './reconnect-backoff.js';
+
+export interface WorkerClientOptions {
+  /** The Auxot server: http(s):// or ws(s)://; the worker dials `<server>/ws`. */
+  serverUrl: string;
+  key: string;
+  name: string;
+  engineKind: 'llama.cpp' | 'openai-compatible' | 'claude-code';
+  engine: InferenceEngine;
+  logger: Logger;
+  /** Largest job message accepted from the server (requests can carry images). */
+  maxPayloadBytes?: number;
+}
+
+/** Why the worker stopped for good (a reconnect would not help). */
+export class WorkerRejectedError extends Error {}
+
+/**
+ * The worker end of the protocol: dials out to the server (so it works behind NAT), says hello with
+ * its key, runs the jobs it is sent on its engine, streams their events back, heartbeats, and
+ * reconnects with jittered backoff when the connection drops.
+ */
+export class WorkerClient {
+  private socket: WebSocket | undefined;
+  private readonly running = new Map<string, AbortController>();
+  private stopped = false;
+  private attempt = 0;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private resolveDone!: () => void;
+  private rejectDone!: (error: Error) => void;
+  /** Settles when the worker stops: resolves on stop(), rejects when the server refuses it. */
+  readonly done = new Promise<void>((resolve, reject) => {
+    this.resolveDone = resolve;
+    this.rejectDone = reject;
+  });
+
+  constructor(private readonly options: WorkerClientOptions) {}
+
+  start(): void {
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeat);
+    for (const controller of this.running.values()) controller.abort();
+    this.socket?.close(1000, 'worker stopping');
+    await this.options.engine.close();
+    this.resolveDone();
+  }
+
+  private connect(): void {
+    const url = toSocketUrl(this.options.serverUrl);
+    const socket = new WebSocket(url, { maxPayload: this.options.maxPayloadBytes ?? 64 * 1024 * 1024 });
+    this.socket = socket;
+    socket.on('open', () => {
+      this.send({
+        type: 'hello',
+        protocol: WORKER_PROTOCOL_VERSION,
+        key: this.options.key,
+        name: this.options.name,
+        engine: this.options.engineKind,
+        models: this.options.engine.models,
+        slots: this.options.engine.slots,
+      });
+    });
+    socket.on('message', (data: WebSocket.RawData) => this.receive(String(data)));
+    socket.on('error', (error: Error) => this.options.logger.warn('connection error', { server: url, error: error.message }));
+    socket.on('close', (code: number, reason: Buffer) => this.onClose(code, reason.toString('utf8')));
+  }
+
+  private receive(data: string): void {
+    const parsed = parseFrame(serverToWorkerSchema, data);
+    if (!parsed.ok) {
+      this.options.logger.warn('ignoring a malformed message from the server', { error: parsed.error });
+      return;
+    }
+    this.handle(parsed.message);
+  }
+
+  private handle(message: ServerToWorker): void {
+    switch (message.type) {
+      case 'hello-ack':
+        this.attempt = 0;
+        clearInterval(this.heartbeat);
+        this.heartbeat = setInterval(() => this.send({ type: 'heartbeat', inFlight: this.running.size }), message.heartbeatIntervalMs);
+        this.options.logger.info('connected', { provider: message.provider.name, tier: message.provider.tier, workerId: message.workerId });
+        return;
+      case 'job':
+        void this.runJob(message.jobId, message.model, message.request);
+        return;
+      case 'cancel':
+        this.running.get(message.jobId)?.abort();
+        return;
+      case 'policy-update':
+        this.options.logger.info('policy updated', { models: message.policy.models.join(',') });
+        return;
+    }
+  }
+
+  private async runJob(jobId: string, model: string, request: Extract<ServerToWorker, { type: 'job' }>['request']): Promise<void> {
+    const controller = new AbortController();
+    this.running.set(jobId, controller);
+    const started = performance.now();
+    let firstTokenMs: number | undefined;
+    let usage: Usage = { ...emptyUsage };
+    let costUsd: number | undefined;
+    try {
+      const events = this.options.engine.run({
+        jobId,
+        model,
+        request,
+        signal: controller.signal,
+        reportCost: (usd) => {
+          costUsd = usd;
+        },
+      });
+      for await (const event of events) {
+        if (controller.signal.aborted) break;
+        if (firstTokenMs === undefined && isContent(event)) firstTokenMs = performance.now() - started;
+        if (event.type === 'usage') usage = mergeUsage(usage, event.usage);
+        this.send({ type: 'job-event', jobId, event: toWireEvent(event) });
+      }
+      if (controller.signal.aborted) return;
+      this.send({
+        type: 'job-done',
+        jobId,
+        usage,
+        timings: { totalMs: performance.now() - started, ...(firstTokenMs === undefined ? {} : { firstTokenMs }) },
+        ...(costUsd === undefined ? {} : { costUsd }),
+      });
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      if (error instanceof EngineOverloadedError) {
+        this.send({ type: 'overload', jobId, retryAfterMs: error.retryAfterMs, reason: error.message.slice(0, 1000) });
+        return;
+      }
+      const failure = error instanceof GatewayError ? error : new GatewayError('upstream_error', error instanceof Error ? error.message : String(error));
+      this.send({ type: 'job-failed', jobId, error: { code: failure.code, message: failure.message.slice(0, 4000), retryable: failure.retryable } });
+    } finally {
+      this.running.delete(jobId);
+    }
+  }
+
+  private onClose(code: number, reason: string): void {
+    clearInterval(this.heartbeat);
+    // The server forgets our jobs when we go; stop working on them.
+    for (const controller of this.running.values()) controller.abort();
+    if (this.stopped) return;
+    if (code === CLOSE_CODES.unauthorized || code === CLOSE_CODES.protocolError || code === CLOSE_CODES.providerRemoved) {
+      this.stopped = true;
+      this.rejectDone(new WorkerRejectedError(`the server refused this worker (${code}): ${reason}`));
+      return;
+    }
+    const delay = nextReconnectDelay(this.attempt++);
+    this.options.logger.warn('disconnected; reconnecting', { code, reason, inMs: Math.round(delay) });
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private send(message: WorkerToServer): void {
+    const socket = this.socket;
+    if (socket !== undefined && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }
+}
+
+function isContent(event: ChatEvent): boolean {
+  return event.type === 'text-delta' || event.type === 'reasoning-delta' || event.type === 'tool-call-start';
+}
+
+function toSocketUrl(serverUrl: string): string {
+  const url = new URL(serverUrl);
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/ws`;
+  return url.toString();
+}
