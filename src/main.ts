@@ -1,6 +1,14 @@
 import { CliError } from './cli/admin-client.js';
-import { keysCommand, providersCommand, requestsCommand, type CommandEnvironment } from './cli/management-commands.js';
+import {
+  keysCommand,
+  providersCommand,
+  requestsCommand,
+  routesCommand,
+  workersCommand,
+  type CommandEnvironment,
+} from './cli/management-commands.js';
 import { serveCommand } from './cli/serve-command.js';
+import { workerCommand } from './cli/worker-commands.js';
 
 const USAGE = `auxot — one gateway for every AI request in the organization
 
@@ -8,10 +16,15 @@ usage:
   auxot serve [--port 8420] [--host 0.0.0.0] [--data-dir ./.auxot]
   auxot providers list | add | update <name> | remove <name>
   auxot keys list | create --name N [--role member|service|admin] [--service-class interactive|batch] | revoke <id>
+  auxot routes list | set <name> --candidates provider:model,… | remove <name>
+  auxot workers list | add-key --provider P --name N | keys | revoke-key <id>
   auxot requests [--limit 20]
+  auxot worker gpu --key K [--server URL] (--model <file.gguf|hf:uri> [--slots N] [--context-size N] [--threads N]
+                   | --upstream <openai-compatible url> [--models a,b] [--slots N])
+  auxot worker cli --key K [--server URL] [--slots N] [--models a,b] [--allowed-tools Bash,Read] [--max-turns N]
 
 admin commands talk to a running server: --url (AUXOT_URL, default http://127.0.0.1:8420)
-and --key (AUXOT_ADMIN_KEY).`;
+and --key (AUXOT_ADMIN_KEY). Workers dial --server (AUXOT_SERVER_URL) with --key (AUXOT_WORKER_KEY).`;
 
 type Command = (args: string[], context: CommandEnvironment) => Promise<void>;
 
@@ -20,6 +33,9 @@ const COMMANDS: Record<string, Command> = {
   providers: providersCommand,
   keys: keysCommand,
   requests: requestsCommand,
+  routes: routesCommand,
+  workers: workersCommand,
+  worker: workerCommand,
 };
 
 /** The entry point and the only reader of process.env and argv. */

@@ -131,3 +131,68 @@ export async function requestsCommand(args: string[], context: CommandEnvironmen
   const limit = positiveInteger(values.limit, 'limit') ?? 20;
   context.print(JSON.stringify(await clientFor(values, context.env).call('GET', `/api/admin/requests?limit=${limit}`), null, 2));
 }
+
+/** `auxot routes list|set <name> --candidates provider:model,…|remove <name>` */
+export async function routesCommand(args: string[], context: CommandEnvironment): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...CONNECTION_OPTIONS, candidates: { type: 'string' } } });
+  const client = clientFor(values, context.env);
+  const [action, name] = positionals;
+  const show = (result: unknown): void => context.print(JSON.stringify(result, null, 2));
+  switch (action) {
+    case 'list':
+    case undefined:
+      show(await client.call('GET', '/api/admin/routes'));
+      return;
+    case 'set': {
+      if (name === undefined || values.candidates === undefined) {
+        throw new CliError('usage: auxot routes set <name> --candidates gpu-rack:llama-3.1-8b,claude-cli:sonnet,openai:gpt-4.1');
+      }
+      const candidates = (list(values.candidates) ?? []).map((entry) => {
+        const colon = entry.indexOf(':');
+        if (colon <= 0) throw new CliError(`candidate '${entry}' must be provider:model`);
+        return { provider: entry.slice(0, colon), model: entry.slice(colon + 1) };
+      });
+      show(await client.call('PUT', `/api/admin/routes/${encodeURIComponent(name)}`, { candidates }));
+      return;
+    }
+    case 'remove':
+      if (name === undefined) throw new CliError('usage: auxot routes remove <name>');
+      await client.call('DELETE', `/api/admin/routes/${encodeURIComponent(name)}`);
+      context.print(`removed route ${name}`);
+      return;
+    default:
+      throw new CliError(`unknown action '${action}': use list, set or remove`);
+  }
+}
+
+/** `auxot workers list|add-key --provider P --name N|keys|revoke-key <id>` */
+export async function workersCommand(args: string[], context: CommandEnvironment): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...CONNECTION_OPTIONS, provider: { type: 'string' }, name: { type: 'string' } },
+  });
+  const client = clientFor(values, context.env);
+  const [action, target] = positionals;
+  const show = (result: unknown): void => context.print(JSON.stringify(result, null, 2));
+  switch (action) {
+    case 'list':
+    case undefined:
+      show(await client.call('GET', '/api/admin/workers'));
+      return;
+    case 'add-key':
+      if (values.provider === undefined) throw new CliError('usage: auxot workers add-key --provider <gpu-worker or cli-worker provider> --name <worker name>');
+      show(await client.call('POST', '/api/admin/worker-keys', { provider: values.provider, name: values.name ?? target ?? values.provider }));
+      return;
+    case 'keys':
+      show(await client.call('GET', '/api/admin/worker-keys'));
+      return;
+    case 'revoke-key':
+      if (target === undefined) throw new CliError('usage: auxot workers revoke-key <id>');
+      await client.call('DELETE', `/api/admin/worker-keys/${encodeURIComponent(target)}`);
+      context.print(`revoked worker key ${target}`);
+      return;
+    default:
+      throw new CliError(`unknown action '${action}': use list, add-key, keys or revoke-key`);
+  }
+}

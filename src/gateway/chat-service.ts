@@ -41,7 +41,7 @@ export class ChatService {
         sink: call.sink,
         meter,
         signal: call.signal,
-        headers: answerHeaders(call, plan, attempt),
+        headers: answerHeaders(call, plan, attempt, execution.queueMs),
       });
     } catch (error) {
       failure = toGatewayError(error);
@@ -66,7 +66,7 @@ export class ChatService {
   }
 }
 
-function answerHeaders(call: ChatCall, plan: RoutePlan, attempt: Attempt): Record<string, string> {
+function answerHeaders(call: ChatCall, plan: RoutePlan, attempt: Attempt, queueMs: number): Record<string, string> {
   const { provider, model } = attempt.candidate;
   return {
     ...requestIdHeaders(call),
@@ -74,6 +74,7 @@ function answerHeaders(call: ChatCall, plan: RoutePlan, attempt: Attempt): Recor
     'x-auxot-provider': provider.name,
     'x-auxot-tier': provider.tier,
     'x-auxot-model': model,
+    'x-auxot-queue-ms': queueMs.toFixed(1),
   };
 }
 

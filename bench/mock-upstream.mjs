@@ -1,0 +1,79 @@
+// A minimal, fast upstream for the benchmark: OpenAI Chat Completions and Anthropic Messages,
+// streaming and not, with a fixed answer. Models whose name contains "slow" answer after 20 ms
+// (a busy GPU, for the queueing measurement). Usage: node mock-upstream.mjs <port>.
+import { createServer } from 'node:http';
+
+const TEXT_PIECES = ['Hello', ' from', ' the', ' bench', ' upstream', '.'];
+const created = Math.floor(Date.now() / 1000);
+
+const openAiWhole = (model) =>
+  JSON.stringify({
+    id: 'chatcmpl-bench',
+    object: 'chat.completion',
+    created,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: TEXT_PIECES.join(''), refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 12, completion_tokens: 6, total_tokens: 18, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 } },
+    system_fingerprint: 'fp_bench',
+  });
+
+function openAiStream(model, includeUsage) {
+  const chunk = (delta, finish = null, extra = {}) =>
+    `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_bench', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })}\n\n`;
+  const events = [chunk({ role: 'assistant', content: '', refusal: null })];
+  for (const piece of TEXT_PIECES) events.push(chunk({ content: piece }));
+  events.push(chunk({}, 'stop'));
+  if (includeUsage) events.push(`data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created, model, choices: [], usage: { prompt_tokens: 12, completion_tokens: 6, total_tokens: 18 } })}\n\n`);
+  events.push('data: [DONE]\n\n');
+  return events;
+}
+
+const anthropicWhole = (model) =>
+  JSON.stringify({
+    id: 'msg_bench',
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [{ type: 'text', text: TEXT_PIECES.join('') }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: 12, output_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+  });
+
+function anthropicStream(model) {
+  const event = (type, data) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  const events = [
+    event('message_start', { message: { id: 'msg_bench', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 12, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } }),
+    event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+    event('ping', {}),
+  ];
+  for (const piece of TEXT_PIECES) events.push(event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }));
+  events.push(event('content_block_stop', { index: 0 }), event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 6 } }), event('message_stop', {}));
+  return events;
+}
+
+const server = createServer((request, response) => {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => {
+    const body = chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const delay = String(body.model ?? '').includes('slow') ? 20 : 0;
+    const answer = () => {
+      const model = body.model ?? 'bench-model';
+      const anthropic = request.url.startsWith('/v1/messages');
+      if (body.stream === true) {
+        response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+        const events = anthropic ? anthropicStream(model) : openAiStream(model, body.stream_options?.include_usage === true);
+        response.end(events.join(''));
+        return;
+      }
+      const text = anthropic ? anthropicWhole(model) : openAiWhole(model);
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+    };
+    if (delay > 0) setTimeout(answer, delay);
+    else answer();
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => console.log(`ready ${server.address().port}`));

@@ -1,0 +1,123 @@
+import { expect, it } from 'vitest';
+import type { ApiKeyRecord, ProviderRecord, RequestLogRecord } from './records.js';
+import type { Store } from './store.js';
+
+/**
+ * The behaviour every Store implementation must have. The SQLite store runs it now; the PostgreSQL
+ * store will run the same suite.
+ */
+export function runStoreContract(create: () => Promise<Store>): void {
+  const org = { id: 'org_1', name: 'Org', createdAt: 1 };
+
+  const key = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
+    id: 'key_1',
+    orgId: org.id,
+    name: 'ci',
+    displayPrefix: 'axk_abc…',
+    hash: 'h1',
+    role: 'member',
+    serviceClass: 'batch',
+    createdAt: 10,
+    expiresAt: null,
+    revokedAt: null,
+    ...overrides,
+  });
+
+  const provider = (overrides: Partial<ProviderRecord> = {}): ProviderRecord => ({
+    id: 'prov_1',
+    orgId: org.id,
+    name: 'openai',
+    kind: 'openai',
+    tier: 'cloud',
+    baseUrl: 'https://api.openai.com/v1',
+    models: ['gpt-*'],
+    sealedApiKey: 'sealed',
+    settings: { maxConcurrency: 4 },
+    enabled: true,
+    createdAt: 5,
+    updatedAt: 5,
+    ...overrides,
+  });
+
+  it('keeps the organization and finds api keys by hash and id, and revokes them once', async () => {
+    const store = await create();
+    await store.organizations.insert(org);
+    expect(await store.organizations.first()).toEqual(org);
+    await store.apiKeys.insert(key());
+    expect(await store.apiKeys.findByHash('h1')).toEqual(key());
+    expect(await store.apiKeys.findById('key_1')).toEqual(key());
+    expect(await store.apiKeys.findByHash('missing')).toBeUndefined();
+    expect(await store.apiKeys.revoke('key_1', 99)).toBe(true);
+    expect(await store.apiKeys.revoke('key_1', 100)).toBe(false);
+    expect((await store.apiKeys.findById('key_1'))?.revokedAt).toBe(99);
+    expect((await store.apiKeys.list(org.id)).map((record) => record.id)).toEqual(['key_1']);
+    await store.close();
+  });
+
+  it('stores providers with their settings, updates and deletes them, and keeps names unique per org', async () => {
+    const store = await create();
+    await store.organizations.insert(org);
+    await store.providers.insert(provider());
+    expect(await store.providers.findByName(org.id, 'openai')).toEqual(provider());
+    await expect(store.providers.insert(provider({ id: 'prov_2' }))).rejects.toThrow();
+    await store.providers.update(provider({ models: ['gpt-4.1'], enabled: false, updatedAt: 6 }));
+    expect(await store.providers.findById('prov_1')).toEqual(provider({ models: ['gpt-4.1'], enabled: false, updatedAt: 6 }));
+    expect(await store.providers.delete('prov_1')).toBe(true);
+    expect(await store.providers.list(org.id)).toEqual([]);
+    await store.close();
+  });
+
+  it('upserts routes by name and drops worker keys with their provider', async () => {
+    const store = await create();
+    await store.organizations.insert(org);
+    await store.providers.insert(provider({ id: 'prov_gpu', name: 'gpu', kind: 'gpu-worker', tier: 'gpu', baseUrl: null }));
+    const route = { id: 'route_1', orgId: org.id, name: 'auto', candidates: [{ provider: 'gpu', model: 'llama' }], createdAt: 1, updatedAt: 1 };
+    await store.routes.upsert(route);
+    await store.routes.upsert({ ...route, id: 'route_ignored', candidates: [{ provider: 'gpu', model: 'qwen' }], updatedAt: 2 });
+    expect(await store.routes.findByName(org.id, 'auto')).toEqual({ ...route, candidates: [{ provider: 'gpu', model: 'qwen' }], updatedAt: 2 });
+    await store.workerKeys.insert({ id: 'wkey_1', providerId: 'prov_gpu', name: 'rack', displayPrefix: 'axw_…', hash: 'wh', createdAt: 1, revokedAt: null });
+    expect((await store.workerKeys.findByHash('wh'))?.providerId).toBe('prov_gpu');
+    await store.providers.delete('prov_gpu');
+    expect(await store.workerKeys.findByHash('wh')).toBeUndefined();
+    expect(await store.routes.delete(org.id, 'auto')).toBe(true);
+    await store.close();
+  });
+
+  it('writes request records in batches and lists them newest first with pagination', async () => {
+    const store = await create();
+    const record = (id: string, startedAt: number): RequestLogRecord => ({
+      id,
+      orgId: org.id,
+      keyId: 'key_1',
+      surface: 'openai-chat',
+      modelRequested: 'auto',
+      route: 'auto',
+      providerId: 'prov_1',
+      providerModel: 'gpt-4.1',
+      tier: 'cloud',
+      workerId: null,
+      stream: true,
+      status: 200,
+      errorCode: null,
+      errorMessage: null,
+      finishReason: 'stop',
+      inputTokens: 10,
+      outputTokens: 5,
+      cacheReadTokens: 2,
+      cacheWriteTokens: 1,
+      reasoningTokens: 0,
+      costUsd: 0.001,
+      startedAt,
+      queueMs: 0.5,
+      firstByteMs: 12.5,
+      totalMs: 40.25,
+      clientAborted: false,
+      decision: [{ provider: 'gpu', model: 'llama', tier: 'gpu', outcome: 'skipped', reason: 'saturated' }],
+    });
+    await store.requestLog.insertMany([record('req_a', 1), record('req_b', 2), record('req_c', 3)]);
+    expect(await store.requestLog.findById('req_b')).toEqual(record('req_b', 2));
+    expect((await store.requestLog.list({ limit: 2 })).map((entry) => entry.id)).toEqual(['req_c', 'req_b']);
+    expect((await store.requestLog.list({ limit: 5, before: 'req_b' })).map((entry) => entry.id)).toEqual(['req_a']);
+    await store.close();
+  });
+}
