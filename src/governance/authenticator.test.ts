@@ -1,33 +1,32 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Clock } from '../platform/clock.js';
 import type { ApiKeyRecord } from '../store/records.js';
 import type { ApiKeyRepository } from '../store/store.js';
 import { hashKeySecret } from './api-key-secret.js';
 import { Authenticator } from './authenticator.js';
 
-/** An in-memory repository that counts lookups, to prove the cache works. */
-class CountingKeys implements ApiKeyRepository {
-  lookups = 0;
-  constructor(readonly records: ApiKeyRecord[]) {}
-  async insert(record: ApiKeyRecord): Promise<void> {
-    this.records.push(record);
-  }
-  async findByHash(hash: string): Promise<ApiKeyRecord | undefined> {
-    this.lookups++;
-    return this.records.find((record) => record.hash === hash);
-  }
-  async findById(id: string): Promise<ApiKeyRecord | undefined> {
-    return this.records.find((record) => record.id === id);
-  }
-  async list(): Promise<ApiKeyRecord[]> {
-    return this.records;
-  }
-  async revoke(id: string, at: number): Promise<boolean> {
-    const record = this.records.find((candidate) => candidate.id === id);
-    if (record === undefined) return false;
-    record.revokedAt = at;
-    return true;
-  }
+/** The real SQLite key repository, with its lookups counted to show what the cache saves. */
+async function countingKeys(records: ApiKeyRecord[]): Promise<ApiKeyRepository & { lookups: number }> {
+  const store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'auxot-auth-')), 'auxot.db'));
+  await store.organizations.insert({ id: 'org_1', name: 'Org', createdAt: 0 });
+  for (const record of records) await store.apiKeys.insert(record);
+  const keys = store.apiKeys;
+  const counted = {
+    lookups: 0,
+    insert: keys.insert.bind(keys),
+    findById: keys.findById.bind(keys),
+    list: keys.list.bind(keys),
+    revoke: keys.revoke.bind(keys),
+    findByHash: (hash: string) => {
+      counted.lookups++;
+      return keys.findByHash(hash);
+    },
+  };
+  return counted;
 }
 
 function key(secret: string, overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
@@ -51,7 +50,7 @@ describe('Authenticator', () => {
   const clock: Clock = { now: () => now, monotonic: () => now };
 
   it('returns the principal of a valid key and caches the lookup', async () => {
-    const keys = new CountingKeys([key('good')]);
+    const keys = await countingKeys([key('good')]);
     const authenticator = new Authenticator(keys, clock, 60_000);
     const principal = await authenticator.authenticate('good');
     expect(principal).toEqual({ orgId: 'org_1', keyId: 'key_good', keyName: 'good', role: 'member', serviceClass: 'batch' });
@@ -63,7 +62,7 @@ describe('Authenticator', () => {
   });
 
   it('refuses missing, unknown, revoked and expired keys with unauthorized', async () => {
-    const keys = new CountingKeys([key('revoked', { revokedAt: 5 }), key('expired', { expiresAt: now - 1 })]);
+    const keys = await countingKeys([key('revoked', { revokedAt: 5 }), key('expired', { expiresAt: now - 1 })]);
     const authenticator = new Authenticator(keys, clock);
     await expect(authenticator.authenticate(undefined)).rejects.toMatchObject({ code: 'unauthorized', message: /Missing API key/ });
     await expect(authenticator.authenticate('nope')).rejects.toMatchObject({ code: 'unauthorized', message: 'Invalid API key' });
@@ -72,7 +71,7 @@ describe('Authenticator', () => {
   });
 
   it('forgets a revoked key at once when invalidated', async () => {
-    const keys = new CountingKeys([key('soon-revoked')]);
+    const keys = await countingKeys([key('soon-revoked')]);
     const authenticator = new Authenticator(keys, clock);
     await authenticator.authenticate('soon-revoked');
     await keys.revoke('key_soon-revoked', now);
