@@ -32,6 +32,7 @@ export class ChatService {
     let plan: RoutePlan | undefined;
     let attempt: Attempt | undefined;
     let failure: GatewayError | undefined;
+    let failureStatus: number | undefined;
     try {
       plan = this.dependencies.planner.plan(call.request.model, call.principal);
       attempt = await executeWithFallback(plan, execution, this.dependencies);
@@ -45,24 +46,32 @@ export class ChatService {
       });
     } catch (error) {
       failure = toGatewayError(error);
-      this.writeFailure(call, failure);
+      failureStatus = this.writeFailure(call, failure);
     } finally {
       this.dependencies.requestLog.append(
-        buildRequestRecord({ call, plan, attempt, meter, decision, failure, queueMs: execution.queueMs, endedAt: clock.monotonic() }),
+        buildRequestRecord({ call, plan, attempt, meter, decision, failure, failureStatus, queueMs: execution.queueMs, endedAt: clock.monotonic() }),
       );
     }
   }
 
-  private writeFailure(call: ChatCall, failure: GatewayError): void {
+  /** Writes the failure in the caller's dialect; returns the status the caller received, if any. */
+  private writeFailure(call: ChatCall, failure: GatewayError): number | undefined {
     const { sink } = call;
-    if (sink.closed) return;
+    if (sink.closed) return undefined;
     if (sink.committed) {
       sink.end(call.clientDialect.encodeStreamError(failure));
-      return;
+      return undefined;
     }
     const encoded = call.clientDialect.encodeError(failure, call.requestId);
-    sink.commit(encoded.status, { ...encoded.headers, ...requestIdHeaders(call), 'content-type': 'application/json' });
-    sink.end(JSON.stringify(encoded.body));
+    const body = JSON.stringify(encoded.body);
+    sink.commit(encoded.status, {
+      ...encoded.headers,
+      ...requestIdHeaders(call),
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+    });
+    sink.end(body);
+    return encoded.status;
   }
 }
 

@@ -34,8 +34,7 @@ export async function relayAnswer(attempt: Attempt, context: RelayContext): Prom
   if (response.type === 'whole') {
     meter.observeResult(response.result);
     const body = response.dialect === clientDialect.id ? response.raw : JSON.stringify(clientDialect.encodeResult(response.result, request));
-    sink.commit(200, { ...context.headers, ...JSON_HEADERS });
-    sink.end(body);
+    commitJson(sink, context.headers, body);
     return;
   }
   if (!request.stream) {
@@ -98,7 +97,11 @@ async function relayCollected(response: StreamResponse, primed: StreamChunk[], c
     response.cancel();
     throw error;
   }
-  const body = JSON.stringify(clientDialect.encodeResult(collector.result(), request));
-  sink.commit(200, { ...context.headers, ...JSON_HEADERS });
+  commitJson(sink, context.headers, JSON.stringify(clientDialect.encodeResult(collector.result(), request)));
+}
+
+/** A whole answer goes out with its length, not chunked. */
+function commitJson(sink: ResponseSink, headers: Record<string, string>, body: string | Buffer): void {
+  sink.commit(200, { ...headers, ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(body)) });
   sink.end(body);
 }

@@ -13,6 +13,8 @@ export interface RequestOutcome {
   meter: AnswerMeter;
   decision: RoutingDecisionEntry[];
   failure: GatewayError | undefined;
+  /** The status the caller received for `failure` (dialects differ: 529 vs 503). */
+  failureStatus: number | undefined;
   queueMs: number;
   endedAt: number;
 }
@@ -22,7 +24,7 @@ export function buildRequestRecord(outcome: RequestOutcome): RequestLogRecord {
   const { call, attempt, meter, failure } = outcome;
   const error = failure ?? meter.error;
   const clientAborted = call.signal.aborted;
-  const status = failure !== undefined ? statusForCode(failure.code) : clientAborted ? 499 : 200;
+  const status = failure !== undefined ? (outcome.failureStatus ?? statusForCode(failure.code)) : clientAborted ? 499 : 200;
   const stream = attempt?.response.type === 'stream' ? attempt.response : undefined;
   return {
     id: call.requestId,

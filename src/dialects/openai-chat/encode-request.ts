@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ModelRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../canonical/chat-request.js';
 import type { JsonObject } from '../../canonical/json.js';
 import type { EncodedRequest, UpstreamTarget } from '../dialect.js';
@@ -21,7 +22,7 @@ export function encodeRequest(request: ModelRequest, target: UpstreamTarget): En
   if (request.topK !== undefined) warnings.push('top_k is not supported by Chat Completions and was dropped');
   if (request.stopSequences.length > 0) body.stop = request.stopSequences;
   if (request.responseFormat !== undefined) body.response_format = encodeResponseFormat(request.responseFormat);
-  if (request.endUserId !== undefined) body.user = request.endUserId;
+  if (request.endUserId !== undefined) body.user = endUserFor(request.endUserId, warnings);
   if (request.reasoning !== undefined) {
     // Model-specific: gpt-4o and most local models reject `reasoning_effort` outright.
     warnings.push('reasoning options were dropped: not every OpenAI-compatible model accepts reasoning_effort');
@@ -73,4 +74,17 @@ function encodeResponseFormat(format: ResponseFormat): JsonObject {
         },
       };
   }
+}
+
+/** OpenAI's end-user ids are short identifiers (64 characters at most). */
+const MAX_END_USER_LENGTH = 64;
+
+/**
+ * Claude Code's `metadata.user_id` is a JSON blob with device and session ids; an OpenAI-style
+ * upstream gets a stable pseudonym instead of those identifiers (and of a value it would reject).
+ */
+function endUserFor(endUserId: string, warnings: string[]): string {
+  if (endUserId.length <= MAX_END_USER_LENGTH) return endUserId;
+  warnings.push('the end-user id was longer than 64 characters; sent as a SHA-256 pseudonym');
+  return createHash('sha256').update(endUserId).digest('hex').slice(0, 32);
 }
