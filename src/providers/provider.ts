@@ -18,6 +18,11 @@ export interface Provider {
   listModels(): string[];
   capacity(): ProviderCapacity;
   /**
+   * Why this provider cannot serve this request at all (not a matter of load), or undefined when it
+   * can. The router skips such candidates without trying them.
+   */
+  refusal?(request: ChatRequest): string | undefined;
+  /**
    * Reserves one unit of capacity now (a connection slot, a worker slot), or returns undefined when
    * there is none. Synchronous, so the dispatch queue can hand out capacity without races.
    */

@@ -56,12 +56,20 @@ export async function executeWithFallback(plan: RoutePlan, context: ExecutionCon
   const { breakers, queue, clock } = dependencies;
   const { candidates } = plan;
   const tried = new Set<number>();
-  const entries = candidates.map((candidate): RoutingDecisionEntry => {
+  const entries = candidates.map((candidate, index): RoutingDecisionEntry => {
     const entry: RoutingDecisionEntry = { provider: candidate.provider.name, model: candidate.model, tier: candidate.provider.tier, outcome: 'skipped' };
     context.decision.push(entry);
+    const refusal = candidate.provider.refusal?.(context.request);
+    if (refusal !== undefined) {
+      entry.reason = refusal;
+      tried.add(index);
+    }
     return entry;
   });
   let lastError: GatewayError | undefined;
+  if (tried.size === candidates.length) {
+    throw new GatewayError('invalid_request', `No provider on route '${plan.route}' can serve this request: ${entries.map((entry) => entry.reason).join('; ')}`);
+  }
 
   const take = (): Reservation | undefined => {
     for (const [index, candidate] of candidates.entries()) {

@@ -108,36 +108,56 @@ export class WorkerHub {
 
   private accept(socket: WebSocket): void {
     const helloTimer = setTimeout(() => socket.close(CLOSE_CODES.unauthorized, 'no hello received'), this.options.helloTimeoutMs);
-    socket.once('message', (data: RawData) => {
+    // Frames that arrive while the hello is being checked (a key lookup) wait here, in order.
+    let pending: RawData[] | undefined;
+    let deliver: ((frame: RawData) => void) | undefined;
+    socket.on('message', (data: RawData) => {
+      if (deliver !== undefined) {
+        deliver(data);
+        return;
+      }
+      if (pending !== undefined) {
+        pending.push(data);
+        return;
+      }
+      pending = [];
       clearTimeout(helloTimer);
-      void this.greet(socket, data).catch((error: unknown) => {
-        this.dependencies.logger.error('worker hello failed', { error: String(error) });
-        socket.close(CLOSE_CODES.protocolError, 'internal error');
-      });
+      void this.greet(socket, data)
+        .then((receive) => {
+          if (receive === undefined) return;
+          deliver = receive;
+          for (const frame of pending ?? []) receive(frame);
+          pending = undefined;
+        })
+        .catch((error: unknown) => {
+          this.dependencies.logger.error('worker hello failed', { error: String(error) });
+          socket.close(CLOSE_CODES.protocolError, 'internal error');
+        });
     });
     socket.on('error', () => socket.terminate());
   }
 
-  private async greet(socket: WebSocket, data: RawData): Promise<void> {
+  /** Checks the hello; on success attaches the worker and returns the handler for its later frames. */
+  private async greet(socket: WebSocket, data: RawData): Promise<((frame: RawData) => void) | undefined> {
     const parsed = parseFrame(workerToServerSchema, rawText(data));
     if (!parsed.ok || parsed.message.type !== 'hello') {
       socket.close(CLOSE_CODES.unauthorized, 'the first message must be a valid hello');
-      return;
+      return undefined;
     }
     const hello = parsed.message;
     if (hello.protocol !== WORKER_PROTOCOL_VERSION) {
       socket.close(CLOSE_CODES.protocolError, `unsupported protocol ${hello.protocol}; this server speaks ${WORKER_PROTOCOL_VERSION}`);
-      return;
+      return undefined;
     }
     const key = await this.dependencies.workerKeys.findByHash(hashKeySecret(hello.key));
     const pool = key === undefined || key.revokedAt !== null ? undefined : this.pools.get(key.providerId);
     if (pool === undefined) {
       socket.close(CLOSE_CODES.unauthorized, 'invalid worker key');
-      return;
+      return undefined;
     }
+    if (socket.readyState !== socket.OPEN) return undefined;
     const { clock } = this.dependencies;
     const connection = new WorkerConnection(this.dependencies.newId('wrk_'), pool.id, hello, socket, clock.now());
-    socket.on('message', (frame: RawData) => this.receive(pool, connection, frame));
     socket.on('close', (code: number) => pool.detach(connection, `socket closed (${code})`));
     connection.send({
       type: 'hello-ack',
@@ -148,6 +168,7 @@ export class WorkerHub {
     });
     pool.attach(connection);
     this.dependencies.logger.info('worker connected', { worker: hello.name, provider: pool.name, engine: hello.engine, slots: hello.slots });
+    return (frame) => this.receive(pool, connection, frame);
   }
 
   private receive(pool: WorkerPoolProvider, connection: WorkerConnection, frame: RawData): void {

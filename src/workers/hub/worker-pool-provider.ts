@@ -1,3 +1,4 @@
+import type { ChatRequest } from '../../canonical/chat-request.js';
 import { GatewayError } from '../../canonical/gateway-error.js';
 import type { Clock } from '../../platform/clock.js';
 import { ModelMatcher } from '../../providers/model-matcher.js';
@@ -80,6 +81,17 @@ export class WorkerPoolProvider implements Provider {
   listModels(): string[] {
     if (this.record.models.length > 0) return this.matcher.concreteNames();
     return [...new Set([...this.connections.values()].flatMap((connection) => connection.hello.models))];
+  }
+
+  /**
+   * Claude Code runs its own agent loop with its own tools; a caller's declared tools could never
+   * be called back, so such requests go to the GPU or cloud tiers instead.
+   */
+  refusal(request: ChatRequest): string | undefined {
+    if (this.record.kind === 'cli-worker' && request.tools.length > 0) {
+      return 'CLI workers run their own tools; requests that declare tools are served by other tiers';
+    }
+    return undefined;
   }
 
   workers(): WorkerConnection[] {
