@@ -63,7 +63,12 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   });
   const hub = new WorkerHub(
     { workerKeys: store.workerKeys, capacitySignal: queue, clock, logger, newId },
-    { ...DEFAULT_HUB_OPTIONS, heartbeatIntervalMs: config.workerHeartbeatMs, heartbeatTimeoutMs: config.workerHeartbeatMs * 3 },
+    {
+      ...DEFAULT_HUB_OPTIONS,
+      heartbeatIntervalMs: config.workerHeartbeatMs,
+      heartbeatTimeoutMs: config.workerHeartbeatMs * 3,
+      helloTimeoutMs: Math.max(1_000, config.workerHeartbeatMs * 2),
+    },
   );
   const factory = new ProviderFactory({
     dialects,
