@@ -24,7 +24,10 @@ export function buildRequestRecord(outcome: RequestOutcome): RequestLogRecord {
   const { call, attempt, meter, failure } = outcome;
   const error = failure ?? meter.error;
   const clientAborted = call.signal.aborted;
-  const status = failure !== undefined ? (outcome.failureStatus ?? statusForCode(failure.code)) : clientAborted ? 499 : 200;
+  // A hang-up surfaces below as a cancelled upstream call ("Request cancelled", a 502 code): unless
+  // the caller did receive an answer, the record names the real cause, with nginx's 499.
+  const abortedUnanswered = clientAborted && outcome.failureStatus === undefined;
+  const status = abortedUnanswered ? 499 : failure !== undefined ? (outcome.failureStatus ?? statusForCode(failure.code)) : 200;
   const stream = attempt?.response.type === 'stream' ? attempt.response : undefined;
   return {
     id: call.requestId,
@@ -39,7 +42,7 @@ export function buildRequestRecord(outcome: RequestOutcome): RequestLogRecord {
     workerId: stream?.workerId ?? null,
     stream: call.request.stream,
     status,
-    errorCode: error?.code ?? (clientAborted ? 'client_aborted' : null),
+    errorCode: abortedUnanswered ? 'client_aborted' : (error?.code ?? null),
     errorMessage: error?.message ?? null,
     finishReason: meter.finishReason?.raw ?? meter.finishReason?.unified ?? null,
     inputTokens: meter.usage.inputTokens,

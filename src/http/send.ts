@@ -18,7 +18,11 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 export function sendDialectError(response: ServerResponse, dialect: Dialect, error: GatewayError, requestId?: string): number {
   const encoded = dialect.encodeError(error, requestId);
   const headers: Record<string, string> = { ...encoded.headers };
-  if (requestId !== undefined) headers['x-request-id'] = requestId;
+  if (requestId !== undefined) {
+    headers['x-request-id'] = requestId;
+    // Anthropic's SDK reads `request-id` (APIError.requestID); OpenAI's reads `x-request-id`.
+    if (dialect.id === 'anthropic-messages') headers['request-id'] = requestId;
+  }
   // A body we refused to read must not be parsed as the next request on this connection.
   if (error.code === 'payload_too_large') headers.connection = 'close';
   sendJson(response, encoded.status, encoded.body, headers);

@@ -6,6 +6,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
   private wake: (() => void) | undefined;
   private closed = false;
+  private failure: { error: unknown } | undefined;
 
   push(item: T): void {
     if (this.closed) return;
@@ -19,6 +20,13 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     this.notify();
   }
 
+  /** Ends the queue with an error the reader throws once the items before it are read. */
+  fail(error: unknown): void {
+    if (this.closed) return;
+    this.failure = { error };
+    this.close();
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
@@ -30,7 +38,10 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
         yield item;
         continue;
       }
-      if (this.closed) return;
+      if (this.closed) {
+        if (this.failure !== undefined) throw this.failure.error;
+        return;
+      }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
       });

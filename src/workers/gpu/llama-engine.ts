@@ -5,7 +5,7 @@ import type { EngineJob, InferenceEngine } from '../inference-engine.js';
 import { AsyncQueue } from '../../platform/async-queue.js';
 import { loadLlamaRuntime } from './llama-runtime.js';
 import { runGeneration } from './run-generation.js';
-import { SlotPool } from './slot-pool.js';
+import { SlotPool } from '../slot-pool.js';
 
 export interface LlamaEngineOptions {
   /** A GGUF path, or an `hf:` URI (or URL) resolved with node-llama-cpp's `resolveModelFile` into `modelsDir`. */
