@@ -107,7 +107,7 @@ export async function executeWithFallback(plan: RoutePlan, context: ExecutionCon
     }
     const error = failure.error;
     entry.outcome = 'failed';
-    entry.reason = error.message;
+    entry.reason = context.signal.aborted ? 'cancelled: the caller went away' : error.message;
     if (isProviderFault(error)) breakers.recordFailure(candidate.provider.id, error);
     else breakers.releaseProbe(candidate.provider.id);
     if (!error.retryable || context.signal.aborted) throw error;

@@ -7,7 +7,7 @@ describe('encodeError', () => {
     ['invalid_request', 400, 'invalid_request_error', null],
     ['unauthorized', 401, 'invalid_request_error', 'invalid_api_key'],
     ['forbidden', 403, 'permission_error', null],
-    ['not_found', 404, 'invalid_request_error', 'model_not_found'],
+    ['not_found', 404, 'invalid_request_error', null],
     ['method_not_allowed', 405, 'invalid_request_error', null],
     ['payload_too_large', 413, 'invalid_request_error', 'request_too_large'],
     ['rate_limited', 429, 'requests', 'rate_limit_exceeded'],
@@ -20,6 +20,11 @@ describe('encodeError', () => {
     const encoded = encodeError(new GatewayError(code, `${code} happened`));
     expect(encoded.status).toBe(status);
     expect(encoded.body).toEqual({ error: { message: `${code} happened`, type, param: null, code: wireCode } });
+  });
+
+  it('says model_not_found only when the model is what was not found', () => {
+    const encoded = encodeError(new GatewayError('not_found', 'no such model', { param: 'model' }));
+    expect(encoded.body).toEqual({ error: { message: 'no such model', type: 'invalid_request_error', param: 'model', code: 'model_not_found' } });
   });
 
   it('names the param of an invalid request and says not to retry', () => {

@@ -41,7 +41,9 @@ function kindFor(code: GatewayErrorCode): WireErrorKind {
 
 function errorObject(error: GatewayError): JsonObject {
   const kind = kindFor(error.code);
-  return { message: error.message, type: kind.type, param: error.param ?? null, code: kind.code };
+  // `model_not_found` only when the model is what was not found (not an unknown endpoint or id).
+  const code = error.code === 'not_found' && error.param !== 'model' ? null : kind.code;
+  return { message: error.message, type: kind.type, param: error.param ?? null, code };
 }
 
 /**
