@@ -25,3 +25,4 @@ const server = createServer(async (request, response) => {
 });
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => console.log(`ready ${server.address().port}`));
+process.on('SIGINT', () => process.exit(0));

@@ -77,14 +77,13 @@ export class ChatService {
 
 function answerHeaders(call: ChatCall, plan: RoutePlan, attempt: Attempt, queueMs: number): Record<string, string> {
   const { provider, model } = attempt.candidate;
-  return {
-    ...requestIdHeaders(call),
-    'x-auxot-route': plan.route,
-    'x-auxot-provider': provider.name,
-    'x-auxot-tier': provider.tier,
-    'x-auxot-model': model,
-    'x-auxot-queue-ms': queueMs.toFixed(1),
-  };
+  const headers = requestIdHeaders(call);
+  headers['x-auxot-route'] = plan.route;
+  headers['x-auxot-provider'] = provider.name;
+  headers['x-auxot-tier'] = provider.tier;
+  headers['x-auxot-model'] = model;
+  headers['x-auxot-queue-ms'] = String(Math.round(queueMs * 10) / 10);
+  return headers;
 }
 
 function requestIdHeaders(call: ChatCall): Record<string, string> {

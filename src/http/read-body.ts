@@ -5,18 +5,44 @@ import { GatewayError } from '../canonical/gateway-error.js';
  * Reads a request body up to `limit` bytes. An announced Content-Length over the limit is refused
  * before reading a byte; a body that grows past it is cut off. Either way the caller gets 413.
  */
-export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const announced = Number(request.headers['content-length']);
-  if (Number.isFinite(announced) && announced > limit) throw tooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk);
-  }
-  const [only] = chunks;
-  return chunks.length === 1 && only !== undefined ? only : Buffer.concat(chunks, size);
+  if (Number.isFinite(announced) && announced > limit) return Promise.reject(tooLarge(limit));
+  // Events rather than `for await`: this runs on every request, and the async iterator costs more.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        request.pause();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      const [only] = chunks;
+      resolve(chunks.length === 1 && only !== undefined ? only : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(new GatewayError('invalid_request', `The request body could not be read: ${error.message}`));
+    };
+    const onAborted = (): void => onError(new Error('the caller closed the connection'));
+    const cleanup = (): void => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('close', onAborted);
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('close', onAborted);
+  });
 }
 
 /** Parses a JSON body, turning a syntax error into a 400 that says where. */

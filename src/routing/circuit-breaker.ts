@@ -60,6 +60,8 @@ export class CircuitBreakers {
   }
 
   recordSuccess(providerId: string): void {
+    const state = this.states.get(providerId);
+    if (state === undefined || (state.kind === 'closed' && state.failures === 0)) return;
     this.states.set(providerId, { kind: 'closed', failures: 0, opens: 0 });
   }
 

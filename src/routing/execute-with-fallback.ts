@@ -87,13 +87,18 @@ export async function executeWithFallback(plan: RoutePlan, context: ExecutionCon
 
   for (;;) {
     if (context.signal.aborted) throw new GatewayError('upstream_error', 'The caller went away', { retryable: false });
-    noteSkips(candidates, entries, tried, breakers);
-    if (!anyCouldServe(candidates, tried, breakers)) {
-      throw lastError ?? unavailable(candidates, breakers);
+    // The common case takes capacity at once, without going through the queue's promise; only the
+    // candidates passed over get their reasons written down.
+    let reservation = queue.size === 0 ? take() : undefined;
+    if (reservation === undefined) {
+      noteSkips(candidates, entries, tried, breakers, candidates.length);
+      if (!anyCouldServe(candidates, tried, breakers)) throw lastError ?? unavailable(candidates, breakers);
+      const waitStarted = clock.monotonic();
+      reservation = await queue.acquire(context.serviceClass, take, context.signal);
+      context.queueMs += clock.monotonic() - waitStarted;
+    } else if (reservation.index > 0) {
+      noteSkips(candidates, entries, tried, breakers, reservation.index);
     }
-    const waitStarted = clock.monotonic();
-    const reservation = await queue.acquire(context.serviceClass, take, context.signal);
-    context.queueMs += clock.monotonic() - waitStarted;
     const { index, lease } = reservation;
     tried.add(index);
     const candidate = candidates[index] as Candidate;
@@ -158,10 +163,12 @@ function anyCouldServe(candidates: readonly Candidate[], tried: ReadonlySet<numb
   );
 }
 
-function noteSkips(candidates: readonly Candidate[], entries: RoutingDecisionEntry[], tried: ReadonlySet<number>, breakers: CircuitBreakers): void {
-  for (const [index, candidate] of candidates.entries()) {
+/** Writes why each untried candidate before `end` was passed over. */
+function noteSkips(candidates: readonly Candidate[], entries: RoutingDecisionEntry[], tried: ReadonlySet<number>, breakers: CircuitBreakers, end: number): void {
+  for (let index = 0; index < end; index++) {
+    const candidate = candidates[index];
     const entry = entries[index];
-    if (entry === undefined || tried.has(index)) continue;
+    if (candidate === undefined || entry === undefined || tried.has(index)) continue;
     const state = candidate.provider.capacity().state;
     entry.reason = !breakers.wouldAdmit(candidate.provider.id) ? `circuit ${breakers.describe(candidate.provider.id)}` : state === 'ready' ? undefined : state;
     if (entry.reason === undefined) delete entry.reason;

@@ -111,8 +111,6 @@ export class HttpProvider implements Provider {
         }).body,
       );
 
-    const controller = new AbortController();
-    const signal = AbortSignal.any([call.signal, controller.signal]);
     const release = (): void => call.lease.release();
     try {
       const response = await this.dependencies.dispatcher.request({
@@ -121,7 +119,7 @@ export class HttpProvider implements Provider {
         method: 'POST',
         headers: this.headers(passthrough ? request.source.headers : {}, upstreamStreams),
         body,
-        signal,
+        signal: call.signal,
         headersTimeout:
           this.config.settings.firstByteTimeoutMs ?? (upstreamStreams ? STREAM_FIRST_BYTE_TIMEOUT_MS : WHOLE_ANSWER_TIMEOUT_MS),
         bodyTimeout: this.config.settings.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
@@ -144,8 +142,10 @@ export class HttpProvider implements Provider {
         type: 'stream',
         passthroughDialect: passthrough ? this.dialect.id : undefined,
         chunks: releasingIterator(chunks, release),
+        // Cancelling one attempt (failover, or the caller leaving) destroys its body, which closes
+        // the upstream connection; the caller's own signal stays untouched for the next attempt.
         cancel: () => {
-          controller.abort();
+          response.body.destroy();
           release();
         },
       };

@@ -1,17 +1,45 @@
 import type { Kysely, Selectable } from 'kysely';
+import type Libsql from 'libsql';
 import type { ProviderTier, RequestLogRecord, RoutingDecisionEntry } from '../records.js';
 import type { RequestLogQuery, RequestLogRepository } from '../store.js';
 import type { Database } from './schema.js';
 
+const COLUMNS: ReadonlyArray<keyof Database['request_log']> = [
+  'id', 'org_id', 'key_id', 'surface', 'model_requested', 'route', 'provider_id', 'provider_model', 'tier', 'worker_id',
+  'stream', 'status', 'error_code', 'error_message', 'finish_reason', 'input_tokens', 'output_tokens', 'cache_read_tokens',
+  'cache_write_tokens', 'reasoning_tokens', 'cost_usd', 'started_at', 'queue_ms', 'first_byte_ms', 'total_ms',
+  'client_aborted', 'decision',
+];
+
 export class SqliteRequestLogRepository implements RequestLogRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly insertRow: Libsql.Statement<unknown[]>;
+  private readonly insertBatch: (records: RequestLogRecord[]) => void;
+
+  /**
+   * Reads go through Kysely; the batch insert uses one prepared statement in one transaction on
+   * the raw connection, because it runs for every request (Kysely would build and prepare each
+   * INSERT anew).
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    database: Libsql.Database,
+  ) {
+    this.insertRow = database.prepare(
+      `INSERT INTO request_log (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
+    );
+    this.insertBatch = database.transaction((records: RequestLogRecord[]) => {
+      for (const record of records) {
+        const row = toRow(record);
+        const values: unknown[] = new Array(COLUMNS.length);
+        for (let index = 0; index < COLUMNS.length; index++) values[index] = row[COLUMNS[index] as keyof typeof row];
+        this.insertRow.run(...values);
+      }
+    });
+  }
 
   /** One transaction per batch: the writer calls this off the request path. */
   async insertMany(records: RequestLogRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    await this.db.transaction().execute(async (transaction) => {
-      for (const record of records) await transaction.insertInto('request_log').values(toRow(record)).execute();
-    });
+    if (records.length > 0) this.insertBatch(records);
   }
 
   async findById(id: string): Promise<RequestLogRecord | undefined> {

@@ -29,7 +29,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     providers: new SqliteProviderRepository(db),
     routes: new SqliteRouteRepository(db),
     workerKeys: new SqliteWorkerKeyRepository(db),
-    requestLog: new SqliteRequestLogRepository(db),
+    requestLog: new SqliteRequestLogRepository(db, database),
     close: () => db.destroy(),
   };
 }
