@@ -112,7 +112,12 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     },
   });
 
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 }, handler);
+  let activeRequests = 0;
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 }, (request, response) => {
+    activeRequests++;
+    response.once('close', () => activeRequests--);
+    handler(request, response);
+  });
   hub.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -126,13 +131,14 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        void hub.close();
-        server.closeIdleConnections();
-        // Streams still open after the grace period are cut; their callers see the connection end.
-        setTimeout(() => server.closeAllConnections(), 10_000).unref();
-      });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Requests in flight may finish for up to 10 s; streams still open then are cut, and so are
+      // connections that never sent a request (server.close alone would wait for them).
+      const deadline = clock.monotonic() + 10_000;
+      while (activeRequests > 0 && clock.monotonic() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      server.closeAllConnections();
+      await closed;
       await hub.close();
       await requestLog.close();
       for (const provider of registry.list()) await provider.close();
