@@ -1,4 +1,5 @@
-import type { ModelRequest, ReasoningEffort, ToolChoice } from '../../canonical/chat-request.js';
+import type { ModelRequest, ToolChoice } from '../../canonical/chat-request.js';
+import { anthropicEffort } from './effort.js';
 import type { JsonObject } from '../../canonical/json.js';
 import type { EncodedRequest, UpstreamTarget } from '../dialect.js';
 import { encodeMessages } from './encode-content.js';
@@ -79,7 +80,7 @@ function encodeReasoning(request: ModelRequest, warnings: string[]): JsonObject 
   const budgetTokens = request.reasoning?.budgetTokens;
   if (budgetTokens !== undefined) encoded.thinking = { type: 'enabled', budget_tokens: budgetTokens };
   const outputConfig: JsonObject = {};
-  const effort = request.reasoning?.effort === undefined ? undefined : anthropicEffort(request.reasoning.effort);
+  const effort = anthropicEffort(request.reasoning?.effort);
   if (effort !== undefined) outputConfig.effort = effort;
   const format = request.responseFormat;
   if (format?.type === 'json-schema') {
@@ -91,18 +92,3 @@ function encodeReasoning(request: ModelRequest, warnings: string[]): JsonObject 
   return encoded;
 }
 
-/** OpenAI's `reasoning_effort` vocabulary is wider than Anthropic's `output_config.effort`. */
-function anthropicEffort(effort: ReasoningEffort): string | undefined {
-  switch (effort) {
-    case 'none':
-      return undefined;
-    case 'minimal':
-      return 'low';
-    case 'low':
-    case 'medium':
-    case 'high':
-    case 'xhigh':
-    case 'max':
-      return effort;
-  }
-}

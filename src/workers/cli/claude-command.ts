@@ -1,4 +1,5 @@
-import type { ModelRequest, ReasoningEffort } from '../../canonical/chat-request.js';
+import { anthropicEffort } from '../../dialects/anthropic-messages/effort.js';
+import type { ModelRequest } from '../../canonical/chat-request.js';
 import { JOB_TAG_VARIABLE } from './process-reaper.js';
 
 /** Used when the operator's env has no PATH: the engine never reads the worker's own environment. */
@@ -30,29 +31,13 @@ export function claudeArgs(input: ClaudeArgsInput): string[] {
   if (input.maxTurns !== undefined) args.push('--max-turns', String(input.maxTurns));
   if (input.allowedTools.length > 0) args.push('--allowedTools', input.allowedTools.join(','));
   if (input.permissionMode !== undefined) args.push('--permission-mode', input.permissionMode);
-  const effort = claudeEffort(input.request.reasoning?.effort);
+  const effort = anthropicEffort(input.request.reasoning?.effort);
   if (effort !== undefined) args.push('--effort', effort);
   // Sessions are written under the slot's HOME on every run; a long-lived worker would pile them up.
   if (!input.persistSessions) args.push('--no-session-persistence');
   return args;
 }
 
-/** Claude Code's `--effort` takes low, medium, high, xhigh, max. */
-function claudeEffort(effort: ReasoningEffort | undefined): string | undefined {
-  switch (effort) {
-    case undefined:
-    case 'none':
-      return undefined;
-    case 'minimal':
-      return 'low';
-    case 'low':
-    case 'medium':
-    case 'high':
-    case 'xhigh':
-    case 'max':
-      return effort;
-  }
-}
 
 export interface ClaudeEnvInput {
   /** The operator's variables: credentials, ANTHROPIC_BASE_URL, PATH, proxies, CLAUDE_CODE_* tuning. */
