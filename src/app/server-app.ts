@@ -96,7 +96,17 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const routeService = new RouteService({ repository: store.routes, catalog: routes, providers: providerService, clock, newId });
   const workerKeys = new WorkerKeyService({ repository: store.workerKeys, providers: providerService, clock, newId });
   const handler = createHttpApp({
-    surfaces: { authenticator, chatService, requestLog, providers: registry, routes, clock, maxBodyBytes: config.maxBodyBytes, newId },
+    surfaces: {
+      orgId: started.orgId,
+      authenticator,
+      chatService,
+      requestLog,
+      providers: registry,
+      routes,
+      clock,
+      maxBodyBytes: config.maxBodyBytes,
+      newId,
+    },
     planner,
     openai,
     anthropic,

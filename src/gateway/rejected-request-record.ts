@@ -6,6 +6,8 @@ import type { RequestLogRecord } from '../store/records.js';
 export interface RejectedRequest {
   requestId: string;
   surface: string;
+  /** The deployment's organization: a request refused before authentication still belongs to it. */
+  orgId: string;
   principal: Principal | undefined;
   model: string | undefined;
   stream: boolean;
@@ -20,7 +22,7 @@ export interface RejectedRequest {
 export function rejectedRequestRecord(rejected: RejectedRequest): RequestLogRecord {
   return {
     id: rejected.requestId,
-    orgId: rejected.principal?.orgId ?? null,
+    orgId: rejected.principal?.orgId ?? rejected.orgId,
     keyId: rejected.principal?.keyId ?? null,
     surface: rejected.surface,
     modelRequested: rejected.model ?? null,

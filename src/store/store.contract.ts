@@ -115,9 +115,11 @@ export function runStoreContract(create: () => Promise<Store>): void {
       decision: [{ provider: 'gpu', model: 'llama', tier: 'gpu', outcome: 'skipped', reason: 'saturated' }],
     });
     await store.requestLog.insertMany([record('req_a', 1), record('req_b', 2), record('req_c', 3)]);
-    expect(await store.requestLog.findById('req_b')).toEqual(record('req_b', 2));
-    expect((await store.requestLog.list({ limit: 2 })).map((entry) => entry.id)).toEqual(['req_c', 'req_b']);
-    expect((await store.requestLog.list({ limit: 5, before: 'req_b' })).map((entry) => entry.id)).toEqual(['req_a']);
+    expect(await store.requestLog.findById(org.id, 'req_b')).toEqual(record('req_b', 2));
+    expect(await store.requestLog.findById('org_other', 'req_b')).toBeUndefined();
+    expect((await store.requestLog.list({ orgId: org.id, limit: 2 })).map((entry) => entry.id)).toEqual(['req_c', 'req_b']);
+    expect((await store.requestLog.list({ orgId: org.id, limit: 5, before: 'req_b' })).map((entry) => entry.id)).toEqual(['req_a']);
+    expect(await store.requestLog.list({ orgId: 'org_other', limit: 5 })).toEqual([]);
     await store.close();
   });
 }

@@ -58,6 +58,7 @@ export interface WorkerKeyRepository {
 }
 
 export interface RequestLogQuery {
+  orgId: string;
   limit: number;
   /** Only records older than this id's record (pagination, newest first). */
   before?: string;
@@ -65,6 +66,6 @@ export interface RequestLogQuery {
 
 export interface RequestLogRepository {
   insertMany(records: RequestLogRecord[]): Promise<void>;
-  findById(id: string): Promise<RequestLogRecord | undefined>;
+  findById(orgId: string, id: string): Promise<RequestLogRecord | undefined>;
   list(query: RequestLogQuery): Promise<RequestLogRecord[]>;
 }

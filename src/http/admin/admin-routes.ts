@@ -75,19 +75,19 @@ export function registerAdminRoutes(router: Router, services: AdminServices): vo
   router.on(
     'GET',
     '/api/admin/requests',
-    route(async ({ query }) => {
+    route(async ({ principal, query }) => {
       await services.flushRequestLog();
       const limit = Math.min(Math.max(Number(query.get('limit') ?? 50) || 50, 1), 500);
       const before = query.get('before') ?? undefined;
-      return { body: { data: await services.requestLog.list({ limit, ...(before === undefined ? {} : { before }) }) } };
+      return { body: { data: await services.requestLog.list({ orgId: principal.orgId, limit, ...(before === undefined ? {} : { before }) }) } };
     }),
   );
   router.on(
     'GET',
     '/api/admin/requests/:id',
-    route(async ({ params }) => {
+    route(async ({ principal, params }) => {
       await services.flushRequestLog();
-      const record = await services.requestLog.findById(params.id ?? '');
+      const record = await services.requestLog.findById(principal.orgId, params.id ?? '');
       if (record === undefined) return { status: 404, body: { error: { type: 'not_found', message: `No request '${params.id ?? ''}'` } } };
       return { body: record };
     }),

@@ -53,6 +53,7 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
         rejectedRequestRecord({
           requestId,
           surface,
+          orgId: context.orgId,
           principal,
           model,
           stream,

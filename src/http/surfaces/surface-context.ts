@@ -8,6 +8,8 @@ import type { RouteSource } from '../../routing/route-planner.js';
 
 /** What the API surfaces share; built once by the composition root. */
 export interface SurfaceContext {
+  /** The organization this deployment serves. */
+  orgId: string;
   authenticator: Authenticator;
   chatService: ChatService;
   requestLog: RequestLogWriter;

@@ -42,13 +42,19 @@ export class SqliteRequestLogRepository implements RequestLogRepository {
     if (records.length > 0) this.insertBatch(records);
   }
 
-  async findById(id: string): Promise<RequestLogRecord | undefined> {
-    const row = await this.db.selectFrom('request_log').selectAll().where('id', '=', id).executeTakeFirst();
+  async findById(orgId: string, id: string): Promise<RequestLogRecord | undefined> {
+    const row = await this.db.selectFrom('request_log').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : toRecord(row);
   }
 
   async list(query: RequestLogQuery): Promise<RequestLogRecord[]> {
-    let select = this.db.selectFrom('request_log').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(query.limit);
+    let select = this.db
+      .selectFrom('request_log')
+      .selectAll()
+      .where('org_id', '=', query.orgId)
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(query.limit);
     if (query.before !== undefined) {
       const anchor = await this.db.selectFrom('request_log').select('started_at').where('id', '=', query.before).executeTakeFirst();
       if (anchor !== undefined) select = select.where('started_at', '<', anchor.started_at);
