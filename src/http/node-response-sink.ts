@@ -6,18 +6,30 @@ export class NodeResponseSink implements ResponseSink {
   private hasCommitted = false;
   private peerGone = false;
   private waitingForDrain: Array<() => void> = [];
+  private readonly hangUp = new AbortController();
 
   constructor(private readonly response: ServerResponse) {
-    const wake = (): void => {
-      const waiting = this.waitingForDrain;
-      this.waitingForDrain = [];
-      for (const resolve of waiting) resolve();
-    };
-    response.on('drain', wake);
-    response.on('close', () => {
-      if (!response.writableFinished) this.peerGone = true;
-      wake();
+    response.on('drain', () => this.wake());
+    response.once('close', () => {
+      // Node's `req.on('close')` fires once the body is read; only the response closing before it
+      // finished means the caller hung up (reliability-security.md §2).
+      if (!response.writableFinished) {
+        this.peerGone = true;
+        this.hangUp.abort();
+      }
+      this.wake();
     });
+  }
+
+  /** Aborts when the caller hangs up before the answer is complete. */
+  get signal(): AbortSignal {
+    return this.hangUp.signal;
+  }
+
+  private wake(): void {
+    const waiting = this.waitingForDrain;
+    this.waitingForDrain = [];
+    for (const resolve of waiting) resolve();
   }
 
   get committed(): boolean {

@@ -120,6 +120,12 @@ export function runStoreContract(create: () => Promise<Store>): void {
     expect((await store.requestLog.list({ orgId: org.id, limit: 2 })).map((entry) => entry.id)).toEqual(['req_c', 'req_b']);
     expect((await store.requestLog.list({ orgId: org.id, limit: 5, before: 'req_b' })).map((entry) => entry.id)).toEqual(['req_a']);
     expect(await store.requestLog.list({ orgId: 'org_other', limit: 5 })).toEqual([]);
+    // A large batch (several multi-row statements plus a remainder) keeps every record, intact.
+    const many = Array.from({ length: 70 }, (_, index) => record(`req_bulk_${String(index).padStart(2, '0')}`, 100 + index));
+    await store.requestLog.insertMany(many);
+    const listed = await store.requestLog.list({ orgId: org.id, limit: 500 });
+    expect(listed).toHaveLength(73);
+    expect(listed.slice(0, 70)).toEqual([...many].reverse());
     await store.close();
   });
 }

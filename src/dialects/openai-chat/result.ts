@@ -11,8 +11,11 @@ import { usageFromWire, usageToWire } from './usage.js';
 
 const nullishString = z.string().nullish();
 
-/** Only what Auxot reads; everything else an upstream adds (llama.cpp `timings`, ...) passes. */
-const resultSchema = z.object({
+/**
+ * Only what Auxot reads; everything else an upstream adds (llama.cpp `timings`, ...) passes.
+ * Compiled: every non-streaming passthrough answer is read with it for metering.
+ */
+const resultSchema = z.compile(z.object({
   id: nullishString,
   model: nullishString,
   choices: z
@@ -32,7 +35,7 @@ const resultSchema = z.object({
     )
     .min(1),
   usage: z.unknown().optional(),
-});
+}));
 
 /** A non-streaming Chat Completions answer → ChatResult. */
 export function decodeResult(body: unknown, deps: Pick<DialectDependencies, 'newId'>): ChatResult {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { JsonObject } from '../../canonical/json.js';
 
 /**
  * The Chat Completions request body as callers send it (openai 6.49 `ChatCompletionCreateParams`).
@@ -15,7 +16,12 @@ function optional<T extends z.ZodType>(schema: T) {
   return schema.nullish().transform((value) => value ?? undefined);
 }
 
-const jsonObject = z.record(z.string(), z.json());
+/**
+ * A JSON object (a tool's parameter schema). The body came from JSON.parse, so every value already
+ * is JSON: checking it again value by value (`z.json()`) would only cost time on every request, and
+ * its recursion would keep the schema from being compiled.
+ */
+const jsonObject = z.record(z.string(), z.unknown()).transform((value) => value as JsonObject);
 
 export const textPartSchema = z.object({ type: z.literal('text'), text: z.string() });
 
@@ -136,7 +142,7 @@ const tokenCount = z.number().int().nonnegative();
 
 export const reasoningEffortSchema = z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']);
 
-export const requestBodySchema = z.object({
+const requestBodyShape = z.object({
   model: z.string().min(1),
   messages: z.array(messageSchema).min(1),
   tools: optional(z.array(z.discriminatedUnion('type', [functionToolSchema, customToolSchema]))),
@@ -158,7 +164,13 @@ export const requestBodySchema = z.object({
   function_call: optional(z.unknown()),
 });
 
-export type WireRequest = z.output<typeof requestBodySchema>;
+/**
+ * Compiled ahead of time (zod's `z.compile`): every request is parsed with it, and valid bodies
+ * take the generated fast path; invalid ones fall back to the ordinary parser and its messages.
+ */
+export const requestBodySchema = z.compile(requestBodyShape);
+
+export type WireRequest = z.output<typeof requestBodyShape>;
 export type WireMessage = z.output<typeof messageSchema>;
 export type WireUserPart = z.output<typeof userPartSchema>;
 export type WireTextPart = z.output<typeof textPartSchema>;

@@ -21,10 +21,7 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
     const requestId = context.newId('req_');
     const receivedAt = context.clock.monotonic();
     const receivedAtEpochMs = context.clock.now();
-    const abort = new AbortController();
-    response.on('close', () => {
-      if (!response.writableFinished) abort.abort();
-    });
+    const sink = new NodeResponseSink(response);
     let principal: Principal | undefined;
     let model: string | undefined;
     let stream = false;
@@ -41,8 +38,8 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
         principal,
         clientDialect: dialect,
         requestId,
-        sink: new NodeResponseSink(response),
-        signal: abort.signal,
+        sink,
+        signal: sink.signal,
         receivedAt,
         receivedAtEpochMs,
       });

@@ -11,29 +11,32 @@ const COLUMNS: ReadonlyArray<keyof Database['request_log']> = [
   'client_aborted', 'decision',
 ];
 
+/** Rows per multi-row INSERT: fewer statement runs, well under SQLite's 32,766 parameters. */
+const ROWS_PER_STATEMENT = 32;
+
 export class SqliteRequestLogRepository implements RequestLogRepository {
-  private readonly insertRow: Libsql.Statement<unknown[]>;
   private readonly insertBatch: (records: RequestLogRecord[]) => void;
 
   /**
-   * Reads go through Kysely; the batch insert uses one prepared statement in one transaction on
-   * the raw connection, because it runs for every request (Kysely would build and prepare each
+   * Reads go through Kysely; the batch insert uses prepared multi-row statements in one transaction
+   * on the raw connection, because it runs for every request (Kysely would build and prepare each
    * INSERT anew).
    */
   constructor(
     private readonly db: Kysely<Database>,
     database: Libsql.Database,
   ) {
-    this.insertRow = database.prepare(
-      `INSERT INTO request_log (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
-    );
+    const rowPlaceholders = `(${COLUMNS.map(() => '?').join(', ')})`;
+    const insert = (rows: number): Libsql.Statement<unknown[]> =>
+      database.prepare(`INSERT INTO request_log (${COLUMNS.join(', ')}) VALUES ${Array(rows).fill(rowPlaceholders).join(', ')}`);
+    const insertOne = insert(1);
+    const insertMany = insert(ROWS_PER_STATEMENT);
     this.insertBatch = database.transaction((records: RequestLogRecord[]) => {
-      for (const record of records) {
-        const row = toRow(record);
-        const values: unknown[] = new Array(COLUMNS.length);
-        for (let index = 0; index < COLUMNS.length; index++) values[index] = row[COLUMNS[index] as keyof typeof row];
-        this.insertRow.run(...values);
+      let start = 0;
+      for (; start + ROWS_PER_STATEMENT <= records.length; start += ROWS_PER_STATEMENT) {
+        insertMany.run(...records.slice(start, start + ROWS_PER_STATEMENT).flatMap(rowValues));
       }
+      for (; start < records.length; start++) insertOne.run(...rowValues(records[start] as RequestLogRecord));
     });
   }
 
@@ -61,6 +64,11 @@ export class SqliteRequestLogRepository implements RequestLogRepository {
     }
     return (await select.execute()).map(toRecord);
   }
+}
+
+function rowValues(record: RequestLogRecord): unknown[] {
+  const row = toRow(record);
+  return COLUMNS.map((column) => row[column]);
 }
 
 function toRow(record: RequestLogRecord): Database['request_log'] {
