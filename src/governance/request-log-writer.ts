@@ -26,7 +26,9 @@ export class RequestLogWriter {
     private readonly repository: RequestLogRepository,
     private readonly options: RequestLogWriterOptions = {},
   ) {
-    this.maxBatch = options.maxBatch ?? 500;
+    // Small batches with a turn of the event loop between them: the embedded store writes
+    // synchronously, and one long transaction would stall every request in flight.
+    this.maxBatch = options.maxBatch ?? 64;
     this.maxBacklog = options.maxBacklog ?? 100_000;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 200);
     this.timer.unref();
@@ -64,6 +66,7 @@ export class RequestLogWriter {
         return;
       }
       this.queue = this.queue.slice(batch.length);
+      if (this.queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 }

@@ -1,0 +1,95 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RequestLogRecord } from '../store/records.js';
+import type { RequestLogRepository } from '../store/store.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { RequestLogWriter } from './request-log-writer.js';
+
+function record(id: string, startedAt: number): RequestLogRecord {
+  return {
+    id,
+    orgId: 'org_1',
+    keyId: 'key_1',
+    surface: 'openai-chat',
+    modelRequested: 'm',
+    route: 'm',
+    providerId: 'prov_1',
+    providerModel: 'm',
+    tier: 'cloud',
+    workerId: null,
+    stream: false,
+    status: 200,
+    errorCode: null,
+    errorMessage: null,
+    finishReason: 'stop',
+    inputTokens: 1,
+    outputTokens: 2,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    costUsd: null,
+    startedAt,
+    queueMs: 0,
+    firstByteMs: 1,
+    totalMs: 2,
+    clientAborted: false,
+    decision: [],
+  };
+}
+
+/** The real SQLite repository behind a switch that makes writes fail, as a store outage would. */
+async function switchableStore(): Promise<{ repository: RequestLogRepository & { failing: boolean }; count(): Promise<number> }> {
+  const store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'auxot-log-')), 'auxot.db'));
+  const real = store.requestLog;
+  const repository = {
+    failing: false,
+    insertMany: async (records: RequestLogRecord[]) => {
+      if (repository.failing) throw new Error('disk I/O error');
+      await real.insertMany(records);
+    },
+    findById: real.findById.bind(real),
+    list: real.list.bind(real),
+  };
+  return { repository, count: async () => (await real.list({ orgId: 'org_1', limit: 10_000 })).length };
+}
+
+describe('RequestLogWriter', () => {
+  it('writes every appended record, in small batches, off the caller', async () => {
+    const { repository, count } = await switchableStore();
+    const writer = new RequestLogWriter(repository, { flushIntervalMs: 60_000, maxBatch: 16 });
+    for (let index = 0; index < 200; index++) writer.append(record(`req_${index}`, index));
+    expect(await count()).toBe(0);
+    await writer.flush();
+    expect(await count()).toBe(200);
+    await writer.close();
+  });
+
+  it('keeps records while the store fails and writes them once it recovers', async () => {
+    const { repository, count } = await switchableStore();
+    const errors: unknown[] = [];
+    const writer = new RequestLogWriter(repository, { flushIntervalMs: 60_000, onError: (error) => errors.push(error) });
+    repository.failing = true;
+    writer.append(record('req_a', 1));
+    writer.append(record('req_b', 2));
+    await writer.flush();
+    expect(errors).toHaveLength(1);
+    expect(await count()).toBe(0);
+    repository.failing = false;
+    writer.append(record('req_c', 3));
+    await writer.close();
+    expect(await count()).toBe(3);
+    expect(writer.dropped).toBe(0);
+  });
+
+  it('bounds its backlog during a long outage and counts what it had to drop', async () => {
+    const { repository } = await switchableStore();
+    repository.failing = true;
+    const writer = new RequestLogWriter(repository, { flushIntervalMs: 60_000, maxBacklog: 5, onError: () => undefined });
+    for (let index = 0; index < 8; index++) writer.append(record(`req_${index}`, index));
+    expect(writer.dropped).toBe(3);
+    repository.failing = false;
+    await writer.close();
+  });
+});
