@@ -14,7 +14,8 @@ import { SqliteRequestLogRepository } from './request-log-repository.js';
  * native binary ships inside npm packages (better-sqlite3 would download from GitHub or compile).
  */
 export async function openSqliteStore(path: string): Promise<Store> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // Owner-only: the store holds key hashes and sealed provider secrets.
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const database = new Libsql(path);
   database.exec('PRAGMA journal_mode = WAL');
   // WAL + NORMAL: a crash can lose the last commits but never corrupts; audit writes are batched anyway.
