@@ -74,6 +74,15 @@ describe('GPU worker in front of an OpenAI-compatible server', () => {
     expect(message.content).toEqual([{ type: 'tool_use', id: 'call_w1', name: 'lookup', input: { q: 'weather' }, caller: undefined }].map(({ caller: _caller, ...rest }) => expect.objectContaining(rest)));
   });
 
+  it('sends connected workers their new policy when the provider changes', async () => {
+    const changed = await server.admin('PATCH', '/api/admin/providers/gpu-rack', { models: ['local-model', 'second-model'], settings: { maxConcurrency: 1 } });
+    expect(changed.status).toBe(200);
+    await worker.waitFor(/policy updated models=local-model,second-model/);
+    expect((await server.admin('GET', '/api/admin/workers')).body.data).toHaveLength(1);
+    const reverted = await server.admin('PATCH', '/api/admin/providers/gpu-rack', { models: ['local-model'], settings: {} });
+    expect(reverted.status).toBe(200);
+  });
+
   it('cancels the job on the worker when the caller hangs up, and frees the slot', async () => {
     inference.enqueue({ kind: 'turn', turn: { text: 'x'.repeat(400), fragmentChars: 1, delayMs: 20 } });
     const controller = new AbortController();
