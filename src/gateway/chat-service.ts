@@ -83,7 +83,14 @@ function answerHeaders(call: ChatCall, plan: RoutePlan, attempt: Attempt, queueM
   headers['x-auxot-tier'] = provider.tier;
   headers['x-auxot-model'] = model;
   headers['x-auxot-queue-ms'] = String(Math.round(queueMs * 10) / 10);
+  const warnings = attempt.response.warnings;
+  // Nothing dropped silently: features lost in translation are named (header values are ASCII).
+  if (warnings !== undefined && warnings.length > 0) headers['x-auxot-warnings'] = headerSafe(warnings.join('; ')).slice(0, 2000);
   return headers;
+}
+
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
 }
 
 function requestIdHeaders(call: ChatCall): Record<string, string> {

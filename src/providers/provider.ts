@@ -81,6 +81,8 @@ export type ProviderResponse = StreamResponse | WholeResponse;
 export interface StreamResponse {
   type: 'stream';
   passthroughDialect: DialectId | undefined;
+  /** Request features lost in translation to this upstream (empty for passthrough). */
+  warnings?: string[];
   chunks: AsyncIterator<StreamChunk>;
   /** Set by worker providers: which worker is answering. */
   workerId?: string;
@@ -101,4 +103,5 @@ export interface WholeResponse {
   dialect: DialectId;
   raw: Buffer;
   result: ChatResult;
+  warnings?: string[];
 }

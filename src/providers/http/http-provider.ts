@@ -100,16 +100,17 @@ export class HttpProvider implements Provider {
     const passthrough = request.source.dialect === this.dialect.id;
     const upstreamStreams = passthrough ? request.stream : true;
     const prepared = passthrough ? this.dialect.preparePassthrough(request, call.model) : undefined;
-    const body =
-      prepared?.body ??
-      JSON.stringify(
-        this.dialect.encodeRequest(request, {
+    const encoded = passthrough
+      ? undefined
+      : this.dialect.encodeRequest(request, {
           model: call.model,
           stream: true,
           maxTokensField: this.profile.maxTokensField,
           defaultMaxOutputTokens: this.config.settings.defaultMaxOutputTokens,
-        }).body,
-      );
+        });
+    const body = prepared?.body ?? JSON.stringify(encoded?.body);
+    // What translation could not carry: the caller's own features plus what this encoding dropped.
+    const warnings = encoded === undefined ? [] : [...request.warnings, ...encoded.warnings];
 
     const release = (): void => call.lease.release();
     try {
@@ -130,7 +131,7 @@ export class HttpProvider implements Provider {
       if (!upstreamStreams) {
         const raw = await readBoundedBody(response.body, MAX_WHOLE_BODY_BYTES);
         release();
-        return { type: 'whole', dialect: this.dialect.id, raw, result: this.dialect.decodeResult(parseJson(raw, this.name)) };
+        return { type: 'whole', dialect: this.dialect.id, raw, result: this.dialect.decodeResult(parseJson(raw, this.name)), warnings };
       }
       const chunks = sseChunks(response.body, {
         providerName: this.name,
@@ -141,6 +142,7 @@ export class HttpProvider implements Provider {
       return {
         type: 'stream',
         passthroughDialect: passthrough ? this.dialect.id : undefined,
+        warnings,
         chunks: releasingIterator(chunks, release),
         // Cancelling one attempt (failover, or the caller leaving) destroys its body, which closes
         // the upstream connection; the caller's own signal stays untouched for the next attempt.
