@@ -35,28 +35,36 @@ function secretFrom(values: { 'api-key'?: string; 'api-key-env'?: string }, env:
   return values['api-key'];
 }
 
+type StringOptions = Record<string, { type: 'string' }>;
+
+/** What every admin subcommand starts with: its flags, action and target, a client, a printer. */
+function invocation<T extends StringOptions>(args: string[], context: CommandEnvironment, options: T) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...CONNECTION_OPTIONS, ...options } });
+  const flags = values as Partial<Record<keyof T | keyof typeof CONNECTION_OPTIONS, string>>;
+  const [action, target] = positionals;
+  return {
+    flags,
+    action,
+    target,
+    client: clientFor(flags, context.env),
+    show: (result: unknown): void => context.print(JSON.stringify(result, null, 2)),
+  };
+}
+
 /** `auxot providers list|add|update|remove` */
 export async function providersCommand(args: string[], context: CommandEnvironment): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...CONNECTION_OPTIONS,
-      name: { type: 'string' },
-      kind: { type: 'string' },
-      tier: { type: 'string' },
-      'base-url': { type: 'string' },
-      'api-key': { type: 'string' },
-      'api-key-env': { type: 'string' },
-      models: { type: 'string' },
-      'max-concurrency': { type: 'string' },
-      enabled: { type: 'string' },
-    },
+  const { flags: values, action, target, client, show } = invocation(args, context, {
+    name: { type: 'string' },
+    kind: { type: 'string' },
+    tier: { type: 'string' },
+    'base-url': { type: 'string' },
+    'api-key': { type: 'string' },
+    'api-key-env': { type: 'string' },
+    models: { type: 'string' },
+    'max-concurrency': { type: 'string' },
+    enabled: { type: 'string' },
   });
-  const client = clientFor(values, context.env);
-  const [action, target] = positionals;
   const settings = values['max-concurrency'] === undefined ? undefined : { maxConcurrency: positiveInteger(values['max-concurrency'], 'max-concurrency') };
-  const show = (result: unknown): void => context.print(JSON.stringify(result, null, 2));
   switch (action) {
     case 'list':
     case undefined:
@@ -100,14 +108,11 @@ export async function providersCommand(args: string[], context: CommandEnvironme
 
 /** `auxot keys list|create|revoke` */
 export async function keysCommand(args: string[], context: CommandEnvironment): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { ...CONNECTION_OPTIONS, name: { type: 'string' }, role: { type: 'string' }, 'service-class': { type: 'string' } },
+  const { flags: values, action, target, client, show } = invocation(args, context, {
+    name: { type: 'string' },
+    role: { type: 'string' },
+    'service-class': { type: 'string' },
   });
-  const client = clientFor(values, context.env);
-  const [action, target] = positionals;
-  const show = (result: unknown): void => context.print(JSON.stringify(result, null, 2));
   switch (action) {
     case 'list':
     case undefined:
@@ -134,10 +139,7 @@ export async function requestsCommand(args: string[], context: CommandEnvironmen
 
 /** `auxot routes list|set <name> --candidates provider:model,…|remove <name>` */
 export async function routesCommand(args: string[], context: CommandEnvironment): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...CONNECTION_OPTIONS, candidates: { type: 'string' } } });
-  const client = clientFor(values, context.env);
-  const [action, name] = positionals;
-  const show = (result: unknown): void => context.print(JSON.stringify(result, null, 2));
+  const { flags: values, action, target: name, client, show } = invocation(args, context, { candidates: { type: 'string' } });
   switch (action) {
     case 'list':
     case undefined:
@@ -167,14 +169,7 @@ export async function routesCommand(args: string[], context: CommandEnvironment)
 
 /** `auxot workers list|add-key --provider P --name N|keys|revoke-key <id>` */
 export async function workersCommand(args: string[], context: CommandEnvironment): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { ...CONNECTION_OPTIONS, provider: { type: 'string' }, name: { type: 'string' } },
-  });
-  const client = clientFor(values, context.env);
-  const [action, target] = positionals;
-  const show = (result: unknown): void => context.print(JSON.stringify(result, null, 2));
+  const { flags: values, action, target, client, show } = invocation(args, context, { provider: { type: 'string' }, name: { type: 'string' } });
   switch (action) {
     case 'list':
     case undefined:

@@ -62,7 +62,7 @@ function toModelResponse(message: AssistantMessage, calls: Map<string, ChatModel
   return { type: 'model', response };
 }
 
-/** Fills in tool results and returns the user's own text, if the turn has any. */
+/** Fills in tool results and returns the user's own text, when the turn has some. */
 function userText(message: UserMessage, calls: Map<string, ChatModelFunctionCall>): string | undefined {
   const texts: string[] = [];
   for (const part of message.content) {
