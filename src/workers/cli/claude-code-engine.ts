@@ -1,11 +1,9 @@
 import type { ChatEvent } from '../../canonical/chat-event.js';
-import { GatewayError, toGatewayError } from '../../canonical/gateway-error.js';
 import type { EngineJob, InferenceEngine } from '../inference-engine.js';
-import { AsyncQueue } from '../../platform/async-queue.js';
 import { jobSettings, type ClaudeCodeEngineOptions } from './claude-code-options.js';
 import { buildPrompt, refusalFor } from './prompt-input.js';
 import { runClaudeJob } from './run-claude-job.js';
-import { SlotPool } from '../slot-pool.js';
+import { SlotRunner } from '../slot-runner.js';
 import { slotWorkspaces, type SlotWorkspace } from './slot-workspace.js';
 
 export type { ClaudeCodeEngineOptions } from './claude-code-options.js';
@@ -22,65 +20,31 @@ export type { ClaudeCodeJobReport } from './job-report.js';
  */
 export function createClaudeCodeEngine(options: ClaudeCodeEngineOptions): InferenceEngine {
   const settings = jobSettings(options);
-  const pool = new SlotPool<SlotWorkspace>(slotWorkspaces(options.workDir, options.slots));
-  const running = new Set<Promise<void>>();
-  const stops = new Set<AbortController>();
-  let closed = false;
+  const runner = new SlotRunner<SlotWorkspace>(slotWorkspaces(options.workDir, options.slots), 'Claude Code');
 
   async function* run(job: EngineJob): AsyncGenerator<ChatEvent, void, undefined> {
     const refusal = refusalFor(job.request);
     if (refusal !== undefined) throw refusal;
     const prompt = buildPrompt(job.request);
-    const lease = await pool.acquire(job.signal);
-    if (lease === undefined) return;
-    if (closed) {
-      lease.release();
-      throw new GatewayError('upstream_error', 'The Claude Code engine is shut down');
-    }
-    // Also stops the process when the consumer leaves early (break / return) without aborting.
-    const stop = new AbortController();
-    const onAbort = (): void => stop.abort(job.signal.reason);
-    job.signal.addEventListener('abort', onAbort, { once: true });
-    if (job.signal.aborted) onAbort();
-    stops.add(stop);
-    const queue = new AsyncQueue<ChatEvent>();
-    const done = runClaudeJob({
-      job,
-      workspace: lease.slot,
-      prompt,
-      responseId: options.newId('msg_'),
-      settings,
-      stop: stop.signal,
-      emit: (event) => queue.push(event),
-      fail: (error) => queue.fail(error),
-      end: () => queue.close(),
-    })
-      // Only preparing the slot's directories can reject, and that comes before any event.
-      .catch((error: unknown) => queue.fail(toGatewayError(error)))
-      .finally(() => {
-        // Released here rather than in the consumer's `finally`, so an abandoned iterator cannot leak the slot.
-        job.signal.removeEventListener('abort', onAbort);
-        stops.delete(stop);
-        lease.release();
-        queue.close();
-      });
-    running.add(done);
-    void done.finally(() => running.delete(done));
-    try {
-      yield* queue;
-    } finally {
-      stop.abort();
-    }
+    yield* runner.run(job.signal, ({ slot, stop, events }) =>
+      runClaudeJob({
+        job,
+        workspace: slot,
+        prompt,
+        responseId: options.newId('msg_'),
+        settings,
+        stop,
+        emit: (event) => events.push(event),
+        fail: (error) => events.fail(error),
+        end: () => events.close(),
+      }),
+    );
   }
 
   return {
     slots: options.slots,
     models: [...options.models],
     run,
-    close: async () => {
-      closed = true;
-      for (const stop of stops) stop.abort();
-      await Promise.allSettled([...running]);
-    },
+    close: () => runner.close(),
   };
 }
