@@ -75,6 +75,8 @@ export class DispatchQueue implements CapacitySignal {
 
   /** Capacity may have freed up: hand it to waiters in priority order. */
   notify(): void {
+    // Every finished request lands here; with nobody waiting there is nothing to do.
+    if (this.size === 0) return;
     if (this.dispatching) {
       this.again = true;
       return;

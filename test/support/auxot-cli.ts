@@ -1,7 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+/** The built program, as `npm test` leaves it in dist/. */
+export const AUXOT_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+/** A child's environment: nothing inherited but PATH and HOME, plus what the test gives. */
+export function childEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env };
+}
 
 export interface CliResult {
   status: number | null;
@@ -11,8 +17,8 @@ export interface CliResult {
 
 /** Runs one `auxot …` command (the built program) to completion. */
 export function runAuxot(args: string[], env: Record<string, string>): CliResult {
-  const result = spawnSync(process.execPath, [MAIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+  const result = spawnSync(process.execPath, [AUXOT_MAIN, ...args], {
+    env: childEnv(env),
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -29,8 +35,8 @@ export interface ServeProcess {
 /** Starts `auxot serve` on a free port and waits until it listens. */
 export function startAuxotServe(args: string[], env: Record<string, string>): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    const child = spawn(process.execPath, [AUXOT_MAIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+      env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+import { AUXOT_MAIN, childEnv } from './auxot-cli.js';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -20,8 +18,8 @@ export interface WorkerProcess {
  * until it has connected to the server.
  */
 export async function startWorkerProcess(args: string[], env: Record<string, string>, waitForConnected = true): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [MAIN, 'worker', ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+  const child = spawn(process.execPath, [AUXOT_MAIN, 'worker', ...args], {
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,4 +1,3 @@
-import type { Provider } from '../../providers/provider.js';
 import { callerKey } from '../caller-key.js';
 import type { RouteHandler } from '../router.js';
 import { sendDialectError, sendJson } from '../send.js';
@@ -21,7 +20,7 @@ function listModels(context: SurfaceContext, startedAtSeconds: number): ListedMo
     models.push({ id, ownedBy, createdAtSeconds: startedAtSeconds });
   };
   for (const name of context.routes.names()) add(name, 'auxot');
-  for (const provider of context.providers.list() as Provider[]) {
+  for (const provider of context.providers.list()) {
     for (const model of provider.listModels()) add(model, provider.name);
   }
   return models;

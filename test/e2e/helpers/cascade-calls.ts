@@ -1,4 +1,5 @@
 import type { TestServer } from '../../support/test-server.js';
+import { sseMessages } from './raw-http.js';
 
 export interface Answer {
   status: number;
@@ -44,12 +45,10 @@ export async function ask(
 
 /** Joins the content deltas of an OpenAI SSE stream. */
 function streamedText(raw: string): string {
-  let text = '';
-  for (const line of raw.split('\n')) {
-    if (!line.startsWith('data: {')) continue;
-    text += JSON.parse(line.slice(6)).choices?.[0]?.delta?.content ?? '';
-  }
-  return text;
+  return sseMessages(raw)
+    .filter((message) => message.data.startsWith('{'))
+    .map((message) => JSON.parse(message.data).choices?.[0]?.delta?.content ?? '')
+    .join('');
 }
 
 /** Waits until the server shows the named worker busy (a slot reserved for a request). */
