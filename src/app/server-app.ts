@@ -6,6 +6,8 @@ import type { ServerConfig } from '../config/server-config.js';
 import { createAnthropicMessagesDialect } from '../dialects/anthropic-messages/index.js';
 import type { Dialect, DialectDependencies } from '../dialects/dialect.js';
 import { createOpenAiChatDialect } from '../dialects/openai-chat/index.js';
+import { createOpenAiResponsesDialect } from '../dialects/openai-responses/index.js';
+import { DEFAULT_RESPONSE_RETENTION, StoredResponses } from '../gateway/responses/stored-responses.js';
 import { ChatService } from '../gateway/chat-service.js';
 import { Authenticator } from '../governance/authenticator.js';
 import { RequestLogWriter } from '../governance/request-log-writer.js';
@@ -47,9 +49,11 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const dialectDependencies: DialectDependencies = { nowSeconds: () => Math.floor(clock.now() / 1000), newId };
   const openai = createOpenAiChatDialect(dialectDependencies);
   const anthropic = createAnthropicMessagesDialect(dialectDependencies);
+  const responses = createOpenAiResponsesDialect(dialectDependencies);
   const dialects = new Map<string, Dialect>([
     [openai.id, openai],
     [anthropic.id, anthropic],
+    [responses.id, responses],
   ]);
   // One pool per upstream origin; pipelining stays off because LLM streams are long-lived.
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
@@ -95,6 +99,9 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const apiKeys = new ApiKeyService({ repository: store.apiKeys, authenticator, clock, newId });
   const routeService = new RouteService({ repository: store.routes, catalog: routes, providers: providerService, clock, newId });
   const workerKeys = new WorkerKeyService({ repository: store.workerKeys, providers: providerService, clock, newId });
+  const storedResponses = new StoredResponses(store.responses, clock, DEFAULT_RESPONSE_RETENTION, {
+    onError: (error) => logger.error('storing a response failed', { error: String(error) }),
+  });
   const handler = createHttpApp({
     surfaces: {
       orgId: started.orgId,
@@ -110,6 +117,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     planner,
     openai,
     anthropic,
+    responses,
+    storedResponses,
     admin: {
       authenticator,
       providers: providerService,

@@ -1,7 +1,7 @@
 import type { JsonObject } from './json.js';
 
 /** The wire codecs Auxot speaks. */
-export type DialectId = 'openai-chat' | 'anthropic-messages';
+export type DialectId = 'openai-chat' | 'anthropic-messages' | 'openai-responses';
 
 /**
  * The canonical request every surface decodes into and every provider encodes from.

@@ -32,8 +32,11 @@ export interface Dialect {
   /** A fresh decoder for one upstream SSE stream in this dialect. */
   createStreamDecoder(): StreamDecoder;
 
-  /** A fresh encoder writing canonical events as this dialect's SSE stream for one caller. */
-  createStreamEncoder(request: ModelRequest): StreamEncoder;
+  /**
+   * A fresh encoder writing canonical events as this dialect's SSE stream for one caller. The
+   * caller's own body (`source`) is there for dialects whose answers echo request fields (Responses).
+   */
+  createStreamEncoder(request: ChatRequest): StreamEncoder;
 
   /** Reads a non-streaming upstream answer in this dialect (same-dialect passthrough taps it for usage). */
   decodeResult(body: unknown): ChatResult;

@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../canonical/gateway-error.js';
 import type { Dialect } from '../dialects/dialect.js';
+import type { StoredResponses } from '../gateway/responses/stored-responses.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
 import { registerAdminRoutes, type AdminServices } from './admin/admin-routes.js';
 import { Router } from './router.js';
 import { sendDialectError, sendJson } from './send.js';
 import { chatEndpoint } from './surfaces/chat-endpoint.js';
 import { countTokensEndpoint } from './surfaces/count-tokens-endpoint.js';
-import { anthropicModelsEndpoint, openAiModelsEndpoint } from './surfaces/models-endpoints.js';
+import { anthropicModelsEndpoint, openAiModelEndpoint, openAiModelsEndpoint } from './surfaces/models-endpoints.js';
+import { deleteResponseEndpoint, getResponseEndpoint, responseInputItemsEndpoint, responsesHooks } from './surfaces/responses-endpoints.js';
 import type { SurfaceContext, SurfaceDialect } from './surfaces/surface-context.js';
 
 export interface HttpAppDependencies {
@@ -15,6 +17,8 @@ export interface HttpAppDependencies {
   planner: RoutePlanner;
   openai: Dialect;
   anthropic: Dialect;
+  responses: Dialect;
+  storedResponses: StoredResponses;
   admin: AdminServices;
 }
 
@@ -26,11 +30,17 @@ export function createHttpApp(dependencies: HttpAppDependencies): (request: Inco
   const router = new Router();
   const openai: SurfaceDialect = { dialect: dependencies.openai, surface: 'openai-chat' };
   const anthropic: SurfaceDialect = { dialect: dependencies.anthropic, surface: 'anthropic-messages' };
-  const { surfaces } = dependencies;
+  const responses: SurfaceDialect = { dialect: dependencies.responses, surface: 'openai-responses' };
+  const { surfaces, storedResponses } = dependencies;
 
   for (const base of ['/api/openai', '/api/openai/v1']) {
     router.on('POST', `${base}/chat/completions`, chatEndpoint(surfaces, openai));
+    router.on('POST', `${base}/responses`, chatEndpoint(surfaces, responses, responsesHooks(surfaces, storedResponses)));
+    router.on('GET', `${base}/responses/:id`, getResponseEndpoint(surfaces, storedResponses, responses));
+    router.on('DELETE', `${base}/responses/:id`, deleteResponseEndpoint(surfaces, storedResponses, responses));
+    router.on('GET', `${base}/responses/:id/input_items`, responseInputItemsEndpoint(surfaces, storedResponses, responses));
     router.on('GET', `${base}/models`, openAiModelsEndpoint(surfaces, openai));
+    router.on('GET', `${base}/models/:id`, openAiModelEndpoint(surfaces, openai));
     router.on('HEAD', base, (_request, response) => void response.writeHead(200).end());
   }
   for (const base of ['/api/anthropic', '/api/anthropic/v1']) {

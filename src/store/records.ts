@@ -123,3 +123,20 @@ export interface RoutingDecisionEntry {
   outcome: 'used' | 'failed' | 'skipped';
   reason?: string;
 }
+
+/**
+ * A Responses API answer Auxot keeps so a later request can continue from it
+ * (`previous_response_id`) or read it back (`GET /v1/responses/{id}`). Owned by one API key.
+ */
+export interface StoredResponseRecord {
+  /** The id the caller received (`resp_…`). */
+  id: string;
+  orgId: string;
+  keyId: string;
+  model: string;
+  createdAt: number;
+  /** The input items the answer was given, earlier turns included. */
+  input: unknown[];
+  /** The Response object exactly as the caller received it (its `output` continues the conversation). */
+  response: Record<string, unknown>;
+}

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { ApiKeyRecord, ProviderRecord, RequestLogRecord } from './records.js';
+import type { ApiKeyRecord, ProviderRecord, RequestLogRecord, StoredResponseRecord } from './records.js';
 import type { Store } from './store.js';
 
 /**
@@ -126,6 +126,34 @@ export function runStoreContract(create: () => Promise<Store>): void {
     const listed = await store.requestLog.list({ orgId: org.id, limit: 500 });
     expect(listed).toHaveLength(73);
     expect(listed.slice(0, 70)).toEqual([...many].reverse());
+    await store.close();
+  });
+
+  it('keeps stored responses per key, deletes them, and prunes beyond the newest and past the age limit', async () => {
+    const store = await create();
+    const stored = (id: string, keyId: string, createdAt: number): StoredResponseRecord => ({
+      id,
+      orgId: org.id,
+      keyId,
+      model: 'gpt-x',
+      createdAt,
+      input: [{ role: 'user', content: `question ${id}` }],
+      response: { id, object: 'response', output: [{ type: 'message', content: [{ type: 'output_text', text: `answer ${id}` }] }] },
+    });
+    for (const [index, id] of ['resp_a', 'resp_b', 'resp_c', 'resp_d'].entries()) await store.responses.insert(stored(id, 'key_1', 10 + index));
+    await store.responses.insert(stored('resp_other', 'key_2', 5));
+    expect(await store.responses.findById('key_1', 'resp_b')).toEqual(stored('resp_b', 'key_1', 11));
+    expect(await store.responses.findById('key_2', 'resp_b')).toBeUndefined();
+    expect(await store.responses.delete('key_2', 'resp_b')).toBe(false);
+    expect(await store.responses.delete('key_1', 'resp_b')).toBe(true);
+    expect(await store.responses.findById('key_1', 'resp_b')).toBeUndefined();
+    // resp_a, resp_c, resp_d remain: keep the newest two, and nothing created before 12.
+    expect(await store.responses.prune('key_1', 2, 12)).toBe(1);
+    expect(await store.responses.findById('key_1', 'resp_a')).toBeUndefined();
+    expect((await store.responses.findById('key_1', 'resp_d'))?.response).toEqual(stored('resp_d', 'key_1', 13).response);
+    expect(await store.responses.prune('key_1', 1, 0)).toBe(1);
+    expect(await store.responses.findById('key_1', 'resp_c')).toBeUndefined();
+    expect(await store.responses.findById('key_2', 'resp_other')).toBeDefined();
     await store.close();
   });
 }

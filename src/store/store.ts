@@ -4,6 +4,7 @@ import type {
   ProviderRecord,
   RequestLogRecord,
   RouteRecord,
+  StoredResponseRecord,
   WorkerKeyRecord,
 } from './records.js';
 
@@ -18,6 +19,7 @@ export interface Store {
   readonly routes: RouteRepository;
   readonly workerKeys: WorkerKeyRepository;
   readonly requestLog: RequestLogRepository;
+  readonly responses: StoredResponseRepository;
   close(): Promise<void>;
 }
 
@@ -68,4 +70,13 @@ export interface RequestLogRepository {
   insertMany(records: RequestLogRecord[]): Promise<void>;
   findById(orgId: string, id: string): Promise<RequestLogRecord | undefined>;
   list(query: RequestLogQuery): Promise<RequestLogRecord[]>;
+}
+
+export interface StoredResponseRepository {
+  insert(record: StoredResponseRecord): Promise<void>;
+  /** Only the key that created a response can read it. */
+  findById(keyId: string, id: string): Promise<StoredResponseRecord | undefined>;
+  delete(keyId: string, id: string): Promise<boolean>;
+  /** Retention: drops the key's responses beyond the newest `keep`, and any created before `createdBefore`. */
+  prune(keyId: string, keep: number, createdBefore: number): Promise<number>;
 }

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ChatRequest } from '../../canonical/chat-request.js';
 import { toGatewayError } from '../../canonical/gateway-error.js';
+import type { ResponseSink } from '../../gateway/response-sink.js';
 import { rejectedRequestRecord } from '../../gateway/rejected-request-record.js';
 import type { Principal } from '../../governance/principal.js';
 import { callerKey } from '../caller-key.js';
@@ -13,10 +15,19 @@ import type { SurfaceContext, SurfaceDialect } from './surface-context.js';
 const FORWARDED_HEADERS = ['anthropic-version', 'anthropic-beta'] as const;
 
 /**
+ * What a surface may add around the common path (the Responses surface resolves
+ * `previous_response_id` before decoding, and keeps the answer it sent).
+ */
+export interface ChatEndpointHooks {
+  /** Runs after authentication, on the parsed body; returns the body to decode and how to watch the answer. */
+  prepare(body: unknown, principal: Principal): Promise<{ body: unknown; watch?: (sink: ResponseSink, request: ChatRequest) => ResponseSink }>;
+}
+
+/**
  * The one chat endpoint, parameterized by dialect: authenticate, read and decode the body, hand
  * the canonical request to the gateway. The OpenAI and Anthropic surfaces differ only in codec.
  */
-export function chatEndpoint(context: SurfaceContext, { dialect, surface }: SurfaceDialect): RouteHandler {
+export function chatEndpoint(context: SurfaceContext, { dialect, surface }: SurfaceDialect, hooks?: ChatEndpointHooks): RouteHandler {
   return async (request, response) => {
     const requestId = context.newId('req_');
     const receivedAt = context.clock.monotonic();
@@ -28,17 +39,20 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
     try {
       principal = await context.authenticator.authenticate(callerKey(request.headers));
       const raw = await readBody(request, context.maxBodyBytes);
-      const chatRequest = dialect.decodeRequest(parseJsonBody(raw));
+      const parsed = parseJsonBody(raw);
+      const prepared = hooks === undefined ? { body: parsed } : await hooks.prepare(parsed, principal);
+      const chatRequest = dialect.decodeRequest(prepared.body);
       model = chatRequest.model;
       stream = chatRequest.stream;
-      chatRequest.source.raw = raw;
+      // A prepared body is a new one: the caller's bytes no longer describe it.
+      if (prepared.body === parsed) chatRequest.source.raw = raw;
       chatRequest.source.headers = forwardedHeaders(request.headers);
       await context.chatService.handle({
         request: chatRequest,
         principal,
         clientDialect: dialect,
         requestId,
-        sink,
+        sink: prepared.watch?.(sink, chatRequest) ?? sink,
         signal: sink.signal,
         receivedAt,
         receivedAtEpochMs,

@@ -1,7 +1,7 @@
 import { callerKey } from '../caller-key.js';
 import type { RouteHandler } from '../router.js';
 import { sendDialectError, sendJson } from '../send.js';
-import { toGatewayError } from '../../canonical/gateway-error.js';
+import { GatewayError, toGatewayError } from '../../canonical/gateway-error.js';
 import type { SurfaceContext, SurfaceDialect } from './surface-context.js';
 
 interface ListedModel {
@@ -39,6 +39,22 @@ export function openAiModelsEndpoint(context: SurfaceContext, surface: SurfaceDi
         owned_by: model.ownedBy,
       }));
       sendJson(response, 200, { object: 'list', data });
+    } catch (error) {
+      sendDialectError(response, surface.dialect, toGatewayError(error));
+    }
+  };
+}
+
+/** `GET /models/{id}`: one entry of the list, or OpenAI's 404 `model_not_found`. */
+export function openAiModelEndpoint(context: SurfaceContext, surface: SurfaceDialect): RouteHandler {
+  const startedAtSeconds = Math.floor(context.clock.now() / 1000);
+  return async (request, response, params) => {
+    try {
+      await context.authenticator.authenticate(callerKey(request.headers));
+      const id = params.id ?? '';
+      const model = listModels(context, startedAtSeconds).find((entry) => entry.id === id);
+      if (model === undefined) throw new GatewayError('not_found', `The model '${id}' does not exist`, { param: 'model' });
+      sendJson(response, 200, { id: model.id, object: 'model', created: model.createdAtSeconds, owned_by: model.ownedBy });
     } catch (error) {
       sendDialectError(response, surface.dialect, toGatewayError(error));
     }

@@ -97,12 +97,13 @@ export class HttpProvider implements Provider {
 
   async open(call: ProviderCall): Promise<ProviderResponse> {
     const { request } = call;
-    const passthrough = request.source.dialect === this.dialect.id;
+    const { dialect, path } = this.wireFor(request);
+    const passthrough = request.source.dialect === dialect.id;
     const upstreamStreams = passthrough ? request.stream : true;
-    const prepared = passthrough ? this.dialect.preparePassthrough(request, call.model) : undefined;
+    const prepared = passthrough ? dialect.preparePassthrough(request, call.model) : undefined;
     const encoded = passthrough
       ? undefined
-      : this.dialect.encodeRequest(request, {
+      : dialect.encodeRequest(request, {
           model: call.model,
           stream: true,
           maxTokensField: this.profile.maxTokensField,
@@ -116,7 +117,7 @@ export class HttpProvider implements Provider {
     try {
       const response = await this.dependencies.dispatcher.request({
         origin: this.origin,
-        path: this.basePath + this.profile.chatPath,
+        path: this.basePath + path,
         method: 'POST',
         headers: this.headers(passthrough ? request.source.headers : {}, upstreamStreams),
         body,
@@ -126,22 +127,22 @@ export class HttpProvider implements Provider {
         bodyTimeout: this.config.settings.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
       });
       if (response.statusCode >= 400) {
-        throw await this.failureFrom(response);
+        throw await this.failureFrom(response, dialect);
       }
       if (!upstreamStreams) {
         const raw = await readBoundedBody(response.body, MAX_WHOLE_BODY_BYTES);
         release();
-        return { type: 'whole', dialect: this.dialect.id, raw, result: this.dialect.decodeResult(parseJson(raw, this.name)), warnings };
+        return { type: 'whole', dialect: dialect.id, raw, result: dialect.decodeResult(parseJson(raw, this.name)), warnings };
       }
       const chunks = sseChunks(response.body, {
         providerName: this.name,
-        decoder: this.dialect.createStreamDecoder(),
+        decoder: dialect.createStreamDecoder(),
         keepRaw: passthrough,
         stripUsageOnly: prepared?.stripUsageOnlyEvents ?? false,
       });
       return {
         type: 'stream',
-        passthroughDialect: passthrough ? this.dialect.id : undefined,
+        passthroughDialect: passthrough ? dialect.id : undefined,
         warnings,
         chunks: releasingIterator(chunks, release),
         // Cancelling one attempt (failover, or the caller leaving) destroys its body, which closes
@@ -197,11 +198,19 @@ export class HttpProvider implements Provider {
     return headers;
   }
 
-  private async failureFrom(response: Dispatcher.ResponseData): Promise<GatewayError> {
+  /** The caller's own dialect when the upstream speaks it natively (passthrough), else the profile's. */
+  private wireFor(request: ChatRequest): { dialect: Dialect; path: string } {
+    const nativePath = this.profile.nativePaths?.[request.source.dialect];
+    const native = nativePath === undefined ? undefined : this.dependencies.dialects.get(request.source.dialect);
+    if (nativePath !== undefined && native !== undefined) return { dialect: native, path: nativePath };
+    return { dialect: this.dialect, path: this.profile.chatPath };
+  }
+
+  private async failureFrom(response: Dispatcher.ResponseData, dialect: Dialect): Promise<GatewayError> {
     let message = `HTTP ${response.statusCode}`;
     try {
       const raw = await readBoundedBody(response.body, MAX_ERROR_BODY_BYTES);
-      const upstreamMessage = this.dialect.errorMessageFromBody(JSON.parse(raw.toString('utf8')));
+      const upstreamMessage = dialect.errorMessageFromBody(JSON.parse(raw.toString('utf8')));
       if (upstreamMessage !== undefined) message = upstreamMessage.slice(0, 1000);
     } catch {
       // An unreadable error body still leaves the status, which is what decides failover.

@@ -7,6 +7,11 @@ export type HttpProviderKind = 'openai' | 'anthropic' | 'openai-compatible';
 export interface UpstreamProfile {
   dialect: DialectId;
   chatPath: string;
+  /**
+   * Further dialects the upstream speaks natively, with their paths: callers of those get a
+   * byte-for-byte passthrough there instead of a translation to `dialect`.
+   */
+  nativePaths?: Partial<Record<DialectId, string>>;
   countTokensPath?: string;
   maxTokensField?: UpstreamTarget['maxTokensField'];
   authHeaders(apiKey: string | undefined): Record<string, string>;
@@ -19,7 +24,14 @@ export function profileFor(kind: HttpProviderKind): UpstreamProfile {
   switch (kind) {
     case 'openai':
       // OpenAI's reasoning models reject `max_tokens`; `max_completion_tokens` works on every model.
-      return { dialect: 'openai-chat', chatPath: '/chat/completions', maxTokensField: 'max_completion_tokens', authHeaders: bearer };
+      // Responses callers (Codex, the newest SDKs) reach OpenAI's own /responses, hosted tools included.
+      return {
+        dialect: 'openai-chat',
+        chatPath: '/chat/completions',
+        nativePaths: { 'openai-responses': '/responses' },
+        maxTokensField: 'max_completion_tokens',
+        authHeaders: bearer,
+      };
     case 'openai-compatible':
       // llama.cpp, vLLM and Ollama all accept `max_tokens`; some older ones know nothing else.
       return { dialect: 'openai-chat', chatPath: '/chat/completions', maxTokensField: 'max_tokens', authHeaders: bearer };

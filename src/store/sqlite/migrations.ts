@@ -101,4 +101,19 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('request_log_key_started').on('request_log').columns(['key_id', 'started_at']).execute();
     },
   },
+  '002-stored-responses': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('stored_responses')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('org_id', 'text', (column) => column.notNull())
+        .addColumn('key_id', 'text', (column) => column.notNull())
+        .addColumn('model', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'bigint', (column) => column.notNull())
+        .addColumn('input', 'text', (column) => column.notNull())
+        .addColumn('response', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('stored_responses_key_created').on('stored_responses').columns(['key_id', 'created_at']).execute();
+    },
+  },
 };

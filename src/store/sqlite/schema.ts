@@ -73,4 +73,13 @@ export interface Database {
     client_aborted: number;
     decision: string;
   };
+  stored_responses: {
+    id: string;
+    org_id: string;
+    key_id: string;
+    model: string;
+    created_at: number;
+    input: string;
+    response: string;
+  };
 }

@@ -8,6 +8,7 @@ import type { Database } from './schema.js';
 import { SqliteApiKeyRepository, SqliteOrganizationRepository } from './identity-repositories.js';
 import { SqliteProviderRepository, SqliteRouteRepository, SqliteWorkerKeyRepository } from './provider-repositories.js';
 import { SqliteRequestLogRepository } from './request-log-repository.js';
+import { SqliteStoredResponseRepository } from './stored-response-repository.js';
 
 /**
  * The embedded default: one SQLite file under the data directory. The driver is `libsql`, whose
@@ -31,6 +32,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     routes: new SqliteRouteRepository(db),
     workerKeys: new SqliteWorkerKeyRepository(db),
     requestLog: new SqliteRequestLogRepository(db, database),
+    responses: new SqliteStoredResponseRepository(db),
     close: () => db.destroy(),
   };
 }
