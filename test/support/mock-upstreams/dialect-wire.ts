@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { ResolvedTurn, TurnIds } from './resolved-turn.js';
 import type { MockDialect } from './types.js';
 
-export type Endpoint = 'chat' | 'models' | 'count-tokens';
+export type Endpoint = 'chat' | 'responses' | 'embeddings' | 'models' | 'count-tokens';
 
 export interface ErrorDetails {
   status: number;
@@ -27,12 +27,12 @@ export interface DialectWire {
   /** Request body shape the vendor rejects with 400 when violated. */
   readonly chatBodySchema: z.ZodType;
   streamEvents(turn: ResolvedTurn, body: unknown): string[];
-  resultBody(turn: ResolvedTurn): Record<string, unknown>;
+  resultBody(turn: ResolvedTurn, body?: unknown): Record<string, unknown>;
   errorBody(details: ErrorDetails): Record<string, unknown>;
   notFoundMessage(method: string, path: string): string;
   unauthorizedMessage: string;
   /** The in-stream error frame for failures after the 200. */
-  inStreamError(type: string | undefined, message: string | undefined): string;
+  inStreamError(type: string | undefined, message: string | undefined, at?: { turn: ResolvedTurn; body: unknown; sequence: number }): string;
   /** Status for an error scripted as in-stream when the request was not streaming. */
   statusForErrorType(type: string | undefined): number;
   modelsBody(ids: readonly string[]): Record<string, unknown>;

@@ -16,6 +16,7 @@
  */
 import type { DialectWire } from './dialect-wire.js';
 import { resolveTurn, type ResolvedTurn } from './resolved-turn.js';
+import { openaiResponsesWire } from './openai-responses-wire.js';
 import { wireFor } from './wire-for.js';
 import type { MockDialect, ScriptedTurn } from './types.js';
 
@@ -34,6 +35,7 @@ export type {
 export { startMockUpstream } from './server.js';
 export { estimateInputTokens } from './resolved-turn.js';
 export { splitForWrites } from './byte-split.js';
+export { float32Base64, mockEmbedding, mockEmbeddingTokens, DEFAULT_EMBEDDING_DIMENSIONS } from './embeddings-format.js';
 
 export interface RenderOptions {
   /** Numbers the generated ids as the server's n-th request would (default 1). */
@@ -61,7 +63,17 @@ export function renderBody(
   options: RenderOptions = {},
 ): Record<string, unknown> {
   const wire = wireFor(dialect);
-  return wire.resultBody(resolve(wire, turn, requestBody, options));
+  return wire.resultBody(resolve(wire, turn, requestBody, options), requestBody);
+}
+
+/** The Responses API events the OpenAI mock would stream at `/v1/responses` for a turn. */
+export function renderResponsesStream(turn: ScriptedTurn | undefined, requestBody: unknown, options: RenderOptions = {}): string[] {
+  return openaiResponsesWire.streamEvents(resolve(openaiResponsesWire, turn, requestBody, options), requestBody);
+}
+
+/** The non-streaming Response object the OpenAI mock would answer at `/v1/responses`. */
+export function renderResponsesBody(turn: ScriptedTurn | undefined, requestBody: unknown, options: RenderOptions = {}): Record<string, unknown> {
+  return openaiResponsesWire.resultBody(resolve(openaiResponsesWire, turn, requestBody, options), requestBody);
 }
 
 function resolve(

@@ -39,6 +39,8 @@ export const openaiWire: DialectWire = {
   defaultModels: ['gpt-mock'],
   route(method, pathname) {
     if (method === 'POST' && pathname === '/v1/chat/completions') return 'chat';
+    if (method === 'POST' && pathname === '/v1/responses') return 'responses';
+    if (method === 'POST' && pathname === '/v1/embeddings') return 'embeddings';
     if (method === 'GET' && pathname === '/v1/models') return 'models';
     return undefined;
   },

@@ -66,7 +66,7 @@ function streamEvents(exchange: Exchange, turn: ScriptedTurn | undefined): strin
 
 function resultJson(exchange: Exchange, turn: ScriptedTurn | undefined): string {
   const resolved = resolveTurn(turn, exchange.record.body, exchange.ids, Date.now());
-  return JSON.stringify(exchange.wire.resultBody(resolved));
+  return JSON.stringify(exchange.wire.resultBody(resolved, exchange.record.body));
 }
 
 async function answerTurn(exchange: Exchange, turn: ScriptedTurn | undefined): Promise<void> {
@@ -122,9 +122,10 @@ async function answerErrorEvent(
     answerStatus(exchange, status, body, {});
     return;
   }
+  const turn = resolveTurn(scenario.turn, exchange.record.body, exchange.ids, Date.now());
   const events = [
-    ...streamEvents(exchange, scenario.turn).slice(0, scenario.afterEvents),
-    wire.inStreamError(scenario.errorType, scenario.message),
+    ...wire.streamEvents(turn, exchange.record.body).slice(0, scenario.afterEvents),
+    wire.inStreamError(scenario.errorType, scenario.message, { turn, body: exchange.record.body, sequence: scenario.afterEvents }),
   ];
   const pieces = splitForWrites(events, scenario.turn?.split, scenario.turn?.seed);
   exchange.sendHead(200, sseHeaders(exchange));

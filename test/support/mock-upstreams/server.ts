@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { describeIssue, type DialectWire, type Endpoint } from './dialect-wire.js';
+import { embeddingsBody } from './embeddings-format.js';
 import { Exchange } from './exchange.js';
+import { openaiResponsesWire } from './openai-responses-wire.js';
 import { estimateInputTokens } from './resolved-turn.js';
 import { RequestWaiters } from './request-waiters.js';
 import { runScenario } from './scenario-runner.js';
@@ -98,11 +100,13 @@ class MockUpstreamServer implements MockUpstream {
       rawBody,
       receivedAt,
     };
-    const ids = this.wire.ids(++this.sequence);
-    const exchange = new Exchange(request, response, record, this.wire, ids.request, ids, () => this.waiters.notify());
-    this.allRequests.push(record);
     const endpoint = this.wire.route(method, url.pathname);
-    if (endpoint === 'chat') {
+    // One server, two OpenAI surfaces: `/v1/responses` has its own bodies and stream.
+    const wire = endpoint === 'responses' ? openaiResponsesWire : this.wire;
+    const ids = wire.ids(++this.sequence);
+    const exchange = new Exchange(request, response, record, wire, ids.request, ids, () => this.waiters.notify());
+    this.allRequests.push(record);
+    if (endpoint === 'chat' || endpoint === 'responses') {
       this.requests.push(record);
       this.waiters.notify();
     }
@@ -127,7 +131,12 @@ class MockUpstreamServer implements MockUpstream {
           return this.sendError(exchange, 400, NOT_JSON);
         }
         return this.sendJson(exchange, 200, { input_tokens: estimateInputTokens(record.body) });
-      case 'chat': {
+      case 'embeddings': {
+        const answer = embeddingsBody(record.body, { floatOnly: this.options.embeddingsFloatOnly ?? false });
+        return this.sendJson(exchange, answer.status, answer.body);
+      }
+      case 'chat':
+      case 'responses': {
         const parsed = wire.chatBodySchema.safeParse(record.body);
         if (!parsed.success) {
           const message = record.body === undefined ? NOT_JSON : describeIssue(parsed.error);

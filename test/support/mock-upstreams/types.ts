@@ -90,7 +90,7 @@ export interface MockUpstream {
   readonly baseUrl: string;
   readonly port: number;
   /**
-   * Chat requests (`/v1/chat/completions`, `/v1/messages`) in arrival order, whatever they were answered with,
+   * Chat requests (`/v1/chat/completions`, `/v1/responses`, `/v1/messages`) in arrival order, whatever they were answered with,
    * including the 400s (bad body) and 401s (`requireApiKey`) that consumed no scenario.
    */
   readonly requests: RecordedRequest[];
@@ -115,4 +115,6 @@ export interface MockUpstreamOptions {
   requireApiKey?: string;
   /** Ids listed by `GET /v1/models` (default one id per dialect: `gpt-mock` / `claude-mock`). */
   models?: string[];
+  /** openai `/v1/embeddings` answers floats even when asked for base64 (old llama.cpp builds do). */
+  embeddingsFloatOnly?: boolean;
 }
