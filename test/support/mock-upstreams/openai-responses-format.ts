@@ -32,7 +32,7 @@ export function responsesUsage(turn: ResolvedTurn): Fields {
   const inputTokens = input + cacheRead + cacheWrite;
   return {
     input_tokens: inputTokens,
-    input_tokens_details: { cached_tokens: cacheRead },
+    input_tokens_details: { cached_tokens: cacheRead, cache_write_tokens: cacheWrite },
     output_tokens: output,
     output_tokens_details: { reasoning_tokens: reasoning },
     total_tokens: inputTokens + output,

@@ -44,7 +44,7 @@ describe('openai SDK against the mock Responses API', () => {
     expect(time).toMatchObject({ call_id: 'call_fixed', name: 'get_time', arguments: '{"tz":"Europe/Paris"}' });
     expect(response.usage).toEqual({
       input_tokens: 50,
-      input_tokens_details: { cached_tokens: 10 },
+      input_tokens_details: { cached_tokens: 10, cache_write_tokens: 0 },
       output_tokens: 25,
       output_tokens_details: { reasoning_tokens: 3 },
       total_tokens: 75,
