@@ -9,6 +9,7 @@ import { createOpenAiChatDialect } from '../dialects/openai-chat/index.js';
 import { createOpenAiResponsesDialect } from '../dialects/openai-responses/index.js';
 import { DEFAULT_RESPONSE_RETENTION, StoredResponses } from '../gateway/responses/stored-responses.js';
 import { ChatService } from '../gateway/chat-service.js';
+import { EmbeddingsService } from '../gateway/embeddings/embeddings-service.js';
 import { Authenticator } from '../governance/authenticator.js';
 import { RequestLogWriter } from '../governance/request-log-writer.js';
 import { createHttpApp } from '../http/http-app.js';
@@ -119,6 +120,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     anthropic,
     responses,
     storedResponses,
+    embeddings: new EmbeddingsService({ planner, breakers, queue, requestLog, clock }),
     admin: {
       authenticator,
       providers: providerService,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../canonical/gateway-error.js';
 import type { Dialect } from '../dialects/dialect.js';
+import type { EmbeddingsService } from '../gateway/embeddings/embeddings-service.js';
 import type { StoredResponses } from '../gateway/responses/stored-responses.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
 import { registerAdminRoutes, type AdminServices } from './admin/admin-routes.js';
@@ -8,6 +9,7 @@ import { Router } from './router.js';
 import { sendDialectError, sendJson } from './send.js';
 import { chatEndpoint } from './surfaces/chat-endpoint.js';
 import { countTokensEndpoint } from './surfaces/count-tokens-endpoint.js';
+import { embeddingsEndpoint } from './surfaces/embeddings-endpoint.js';
 import { anthropicModelsEndpoint, openAiModelEndpoint, openAiModelsEndpoint } from './surfaces/models-endpoints.js';
 import { deleteResponseEndpoint, getResponseEndpoint, responseInputItemsEndpoint, responsesHooks } from './surfaces/responses-endpoints.js';
 import type { SurfaceContext, SurfaceDialect } from './surfaces/surface-context.js';
@@ -19,6 +21,7 @@ export interface HttpAppDependencies {
   anthropic: Dialect;
   responses: Dialect;
   storedResponses: StoredResponses;
+  embeddings: EmbeddingsService;
   admin: AdminServices;
 }
 
@@ -39,6 +42,7 @@ export function createHttpApp(dependencies: HttpAppDependencies): (request: Inco
     router.on('GET', `${base}/responses/:id`, getResponseEndpoint(surfaces, storedResponses, responses));
     router.on('DELETE', `${base}/responses/:id`, deleteResponseEndpoint(surfaces, storedResponses, responses));
     router.on('GET', `${base}/responses/:id/input_items`, responseInputItemsEndpoint(surfaces, storedResponses, responses));
+    router.on('POST', `${base}/embeddings`, embeddingsEndpoint(surfaces, dependencies.embeddings, openai));
     router.on('GET', `${base}/models`, openAiModelsEndpoint(surfaces, openai));
     router.on('GET', `${base}/models/:id`, openAiModelEndpoint(surfaces, openai));
     router.on('HEAD', base, (_request, response) => void response.writeHead(200).end());

@@ -1,6 +1,7 @@
 import type { ChatEvent } from '../canonical/chat-event.js';
 import type { ChatRequest, DialectId } from '../canonical/chat-request.js';
 import type { ChatResult } from '../canonical/chat-result.js';
+import type { EmbeddingRequest, EmbeddingResult } from '../canonical/embeddings.js';
 import type { ProviderKind, ProviderTier } from '../store/records.js';
 
 /**
@@ -39,6 +40,11 @@ export interface Provider {
    * it cannot for this request.
    */
   countTokens?(request: ChatRequest, model: string): Promise<number | undefined>;
+  /**
+   * Embeds texts on a lease from `tryAcquire`, releasing it when done; undefined for providers
+   * that serve no embedding models (Anthropic, CLI workers). Failures reject with a GatewayError.
+   */
+  readonly embed?: ((call: EmbeddingCall) => Promise<EmbeddingResult>) | undefined;
   /** Releases pools, sockets, listeners. */
   close(): Promise<void>;
 }
@@ -65,6 +71,15 @@ export interface CapacitySignal {
 export interface ProviderCall {
   lease: CapacityLease;
   request: ChatRequest;
+  /** The concrete upstream model (aliases already resolved). */
+  model: string;
+  requestId: string;
+  signal: AbortSignal;
+}
+
+export interface EmbeddingCall {
+  lease: CapacityLease;
+  request: EmbeddingRequest;
   /** The concrete upstream model (aliases already resolved). */
   model: string;
   requestId: string;

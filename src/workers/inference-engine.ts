@@ -17,6 +17,8 @@ export interface InferenceEngine {
    * ends the iterable.
    */
   run(job: EngineJob): AsyncIterable<ChatEvent>;
+  /** Embeds texts, for engines that can (llama.cpp's embedding context, an upstream's /embeddings). */
+  embed?(job: EmbedJob): Promise<EmbedOutput>;
   /** Releases models, contexts and child processes. */
   close(): Promise<void>;
 }
@@ -40,4 +42,18 @@ export class EngineOverloadedError extends Error {
     super(message);
     this.name = 'EngineOverloadedError';
   }
+}
+
+export interface EmbedJob {
+  jobId: string;
+  model: string;
+  input: string[];
+  /** Shorten each vector to this many numbers. */
+  dimensions?: number;
+  signal: AbortSignal;
+}
+
+export interface EmbedOutput {
+  vectors: Array<readonly number[] | Float32Array>;
+  inputTokens: number;
 }

@@ -14,6 +14,11 @@ export interface TinyGgufOptions {
   blockCount: number;
   contextLength: number;
   seed: number;
+  /**
+   * llama.cpp's pooling type for embedding models (`<arch>.pooling_type`: 1 mean, 2 cls, 3 last):
+   * set, the file is an embedding model whose vectors pool every token. Absent by default.
+   */
+  poolingType?: 1 | 2 | 3;
 }
 
 export const defaultTinyGgufOptions: Readonly<TinyGgufOptions> = Object.freeze({
@@ -102,6 +107,7 @@ function buildMetadata(o: TinyGgufOptions): Array<[string, MetadataValue]> {
     ['llama.attention.head_count_kv', u32(o.headCount)],
     ['llama.rope.dimension_count', u32(o.embeddingLength / o.headCount)],
     ['llama.attention.layer_norm_rms_epsilon', { type: ValueType.F32, value: 1e-5 }],
+    ...(o.poolingType === undefined ? [] : [['llama.pooling_type', u32(o.poolingType)] as [string, MetadataValue]]),
     ['tokenizer.ggml.model', { type: ValueType.String, value: 'llama' }],
     [
       'tokenizer.ggml.tokens',

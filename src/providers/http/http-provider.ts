@@ -5,7 +5,9 @@ import type { Dialect } from '../../dialects/dialect.js';
 import type { Clock } from '../../platform/clock.js';
 import type { ProviderSettings, ProviderTier } from '../../store/records.js';
 import { ModelMatcher } from '../model-matcher.js';
-import type { CapacityLease, CapacitySignal, Provider, ProviderCall, ProviderCapacity, ProviderResponse } from '../provider.js';
+import type { EmbeddingResult } from '../../canonical/embeddings.js';
+import type { CapacityLease, CapacitySignal, EmbeddingCall, Provider, ProviderCall, ProviderCapacity, ProviderResponse } from '../provider.js';
+import { embedOverHttp } from './http-embeddings.js';
 import { readBoundedBody } from './read-bounded-body.js';
 import { sseChunks } from './sse-chunks.js';
 import { isAbortError, retryAfterMsFrom, upstreamNetworkError } from './upstream-failure.js';
@@ -47,6 +49,7 @@ export class HttpProvider implements Provider {
   private readonly basePath: string;
   private readonly matcher: ModelMatcher;
   private inFlight = 0;
+  readonly embed: ((call: EmbeddingCall) => Promise<EmbeddingResult>) | undefined;
 
   constructor(
     private readonly config: HttpProviderConfig,
@@ -64,6 +67,8 @@ export class HttpProvider implements Provider {
     this.origin = url.origin;
     this.basePath = url.pathname === '/' ? '' : url.pathname;
     this.matcher = new ModelMatcher(config.models);
+    const embeddingsPath = this.profile.embeddingsPath;
+    this.embed = embeddingsPath === undefined ? undefined : (call) => this.embedAt(embeddingsPath, call);
   }
 
   serves(model: string): boolean {
@@ -176,6 +181,27 @@ export class HttpProvider implements Provider {
     if (response.statusCode >= 400) return undefined;
     const parsed = parseJson(raw, this.name) as { input_tokens?: unknown };
     return typeof parsed.input_tokens === 'number' ? parsed.input_tokens : undefined;
+  }
+
+  private async embedAt(path: string, call: EmbeddingCall): Promise<EmbeddingResult> {
+    try {
+      return await embedOverHttp(call, {
+        dispatcher: this.dependencies.dispatcher,
+        origin: this.origin,
+        path: this.basePath + path,
+        headers: this.headers({}, false),
+        providerName: this.name,
+        timeoutMs: this.config.settings.firstByteTimeoutMs ?? STREAM_FIRST_BYTE_TIMEOUT_MS,
+        maxBodyBytes: MAX_WHOLE_BODY_BYTES,
+        failure: (response) => this.failureFrom(response, this.dialect),
+      });
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      if (isAbortError(error)) throw new GatewayError('upstream_error', 'Request cancelled', { cause: error, retryable: false });
+      throw upstreamNetworkError(this.name, error);
+    } finally {
+      call.lease.release();
+    }
   }
 
   async close(): Promise<void> {

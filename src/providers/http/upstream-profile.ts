@@ -13,6 +13,8 @@ export interface UpstreamProfile {
    */
   nativePaths?: Partial<Record<DialectId, string>>;
   countTokensPath?: string;
+  /** OpenAI's `/embeddings`, where the upstream serves embedding models. */
+  embeddingsPath?: string;
   maxTokensField?: UpstreamTarget['maxTokensField'];
   authHeaders(apiKey: string | undefined): Record<string, string>;
 }
@@ -29,12 +31,13 @@ export function profileFor(kind: HttpProviderKind): UpstreamProfile {
         dialect: 'openai-chat',
         chatPath: '/chat/completions',
         nativePaths: { 'openai-responses': '/responses' },
+        embeddingsPath: '/embeddings',
         maxTokensField: 'max_completion_tokens',
         authHeaders: bearer,
       };
     case 'openai-compatible':
       // llama.cpp, vLLM and Ollama all accept `max_tokens`; some older ones know nothing else.
-      return { dialect: 'openai-chat', chatPath: '/chat/completions', maxTokensField: 'max_tokens', authHeaders: bearer };
+      return { dialect: 'openai-chat', chatPath: '/chat/completions', embeddingsPath: '/embeddings', maxTokensField: 'max_tokens', authHeaders: bearer };
     case 'anthropic':
       return {
         dialect: 'anthropic-messages',

@@ -5,8 +5,10 @@ import { emptyUsage, mergeUsage, type Usage } from '../../canonical/usage.js';
 import type { Logger } from '../../platform/logger.js';
 import { EngineOverloadedError, type InferenceEngine } from '../inference-engine.js';
 import { toWireEvent } from '../protocol/canonical-schemas.js';
+import { sendEmbeddings } from './embed-job-runner.js';
 import {
   CLOSE_CODES,
+  EMBEDDINGS_FEATURE,
   parseFrame,
   serverToWorkerSchema,
   WORKER_PROTOCOL_VERSION,
@@ -79,6 +81,7 @@ export class WorkerClient {
         engine: this.options.engineKind,
         models: this.options.engine.models,
         slots: this.options.engine.slots,
+        ...(this.options.engine.embed === undefined ? {} : { features: [EMBEDDINGS_FEATURE] }),
       });
     });
     socket.on('message', (data: WebSocket.RawData) => this.receive(String(data)));
@@ -108,6 +111,9 @@ export class WorkerClient {
         return;
       case 'cancel':
         this.running.get(message.jobId)?.abort();
+        return;
+      case 'embed':
+        void this.runEmbedJob(message);
         return;
       case 'policy-update':
         this.options.logger.info('policy updated', { models: message.policy.models.join(',') });
@@ -156,6 +162,16 @@ export class WorkerClient {
       this.send({ type: 'job-failed', jobId, error: { code: failure.code, message: failure.message.slice(0, 4000), retryable: failure.retryable } });
     } finally {
       this.running.delete(jobId);
+    }
+  }
+
+  private async runEmbedJob(job: Extract<ServerToWorker, { type: 'embed' }>): Promise<void> {
+    const controller = new AbortController();
+    this.running.set(job.jobId, controller);
+    try {
+      await sendEmbeddings(this.options.engine, job, controller.signal, (message) => this.send(message));
+    } finally {
+      this.running.delete(job.jobId);
     }
   }
 

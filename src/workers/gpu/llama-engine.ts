@@ -1,6 +1,7 @@
 import type { LlamaContextSequence } from 'node-llama-cpp';
 import type { ChatEvent } from '../../canonical/chat-event.js';
 import type { EngineJob, InferenceEngine } from '../inference-engine.js';
+import { createLlamaEmbedder } from './llama-embeddings.js';
 import { loadLlamaRuntime } from './llama-runtime.js';
 import { runGeneration } from './run-generation.js';
 import { SlotRunner } from '../slot-runner.js';
@@ -30,6 +31,7 @@ export async function createLlamaEngine(options: LlamaEngineOptions): Promise<In
   if (!Number.isInteger(options.slots) || options.slots < 1) throw new Error('slots must be a positive integer');
   const runtime = await loadLlamaRuntime(options);
   const runner = new SlotRunner<LlamaContextSequence>(runtime.sequences, 'llama.cpp');
+  const embedder = createLlamaEmbedder(runtime, options);
   let closing: Promise<void> | undefined;
 
   function run(job: EngineJob): AsyncGenerator<ChatEvent, void, undefined> {
@@ -49,8 +51,12 @@ export async function createLlamaEngine(options: LlamaEngineOptions): Promise<In
     slots: options.slots,
     models: [options.modelName],
     run,
+    embed: (job) => embedder.embed(job),
     close: () => {
-      closing ??= runner.close().then(() => runtime.dispose());
+      closing ??= runner
+        .close()
+        .then(() => embedder.dispose())
+        .then(() => runtime.dispose());
       return closing;
     },
   };

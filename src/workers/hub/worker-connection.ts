@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import type { CapacityLease } from '../../providers/provider.js';
 import type { ServerToWorker, WorkerToServer } from '../protocol/messages.js';
 import type { JobChannel } from './job-channel.js';
+import type { PendingEmbedding } from './pending-embedding.js';
 
 type Hello = Extract<WorkerToServer, { type: 'hello' }>;
 
@@ -13,6 +14,7 @@ export interface RunningJob {
 /** One authenticated worker socket: what it can run, what it is running, when it last spoke. */
 export class WorkerConnection {
   readonly jobs = new Map<string, RunningJob>();
+  readonly embeddings = new Map<string, { pending: PendingEmbedding; lease: CapacityLease }>();
   slots: number;
   /** Slots promised to requests (leases), running or about to be sent. */
   reserved = 0;

@@ -205,7 +205,11 @@ export class WorkerHub {
         pool.finishJob(connection, message.jobId);
         return;
       }
+      case 'embed-result':
+        connection.embeddings.get(message.jobId)?.pending.receive(message);
+        return;
       case 'job-failed': {
+        connection.embeddings.get(message.jobId)?.pending.fail(errorFromWire(message.error));
         const job = connection.jobs.get(message.jobId);
         if (job === undefined) return;
         job.channel.fail(errorFromWire(message.error));

@@ -1,10 +1,12 @@
 import type { ChatRequest } from '../../canonical/chat-request.js';
+import type { EmbeddingResult } from '../../canonical/embeddings.js';
 import { GatewayError } from '../../canonical/gateway-error.js';
 import type { Clock } from '../../platform/clock.js';
 import { ModelMatcher } from '../../providers/model-matcher.js';
 import type {
   CapacityLease,
   CapacitySignal,
+  EmbeddingCall,
   Provider,
   ProviderCall,
   ProviderCapacity,
@@ -15,6 +17,7 @@ import type { ProviderRecord } from '../../store/records.js';
 import { toModelRequest } from '../protocol/canonical-schemas.js';
 import { CLOSE_CODES, type WorkerPolicy } from '../protocol/messages.js';
 import { JobChannel } from './job-channel.js';
+import { embedOnWorker } from './worker-embeddings.js';
 import type { WorkerConnection } from './worker-connection.js';
 
 export interface WorkerPoolDependencies {
@@ -36,6 +39,8 @@ export class WorkerPoolProvider implements Provider {
   private record: ProviderRecord;
   private matcher: ModelMatcher;
   private readonly connections = new Map<string, WorkerConnection>();
+  /** GPU workers embed (llama.cpp's embedding context, or the server they front); Claude Code does not. */
+  readonly embed: ((call: EmbeddingCall) => Promise<EmbeddingResult>) | undefined;
 
   constructor(
     record: ProviderRecord,
@@ -44,6 +49,14 @@ export class WorkerPoolProvider implements Provider {
     this.id = record.id;
     this.record = record;
     this.matcher = new ModelMatcher(record.models);
+    this.embed =
+      record.kind === 'gpu-worker'
+        ? (call) => embedOnWorker(call, this.connectionFor(call), { newId: dependencies.newId, timeoutMs: this.record.settings.firstByteTimeoutMs ?? DEFAULT_FIRST_EVENT_TIMEOUT_MS })
+        : undefined;
+  }
+
+  private connectionFor(call: EmbeddingCall): WorkerConnection | undefined {
+    return call.lease.workerId === undefined ? undefined : this.connections.get(call.lease.workerId);
   }
 
   get name(): string {
@@ -201,6 +214,9 @@ export class WorkerPoolProvider implements Provider {
     for (const [jobId, job] of [...connection.jobs]) {
       job.channel.fail(new GatewayError('upstream_error', `Worker ${connection.name} disconnected (${reason})`, { retryable: true }));
       this.finishJob(connection, jobId);
+    }
+    for (const { pending } of connection.embeddings.values()) {
+      pending.fail(new GatewayError('upstream_error', `Worker ${connection.name} disconnected (${reason})`, { retryable: true }));
     }
   }
 

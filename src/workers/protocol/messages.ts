@@ -8,6 +8,9 @@ import { modelRequestSchema, wireErrorSchema, wireEventSchema } from './canonica
  */
 export const WORKER_PROTOCOL_VERSION = 1;
 
+/** The worker can run `embed` jobs (sent in hello's `features`). */
+export const EMBEDDINGS_FEATURE = 'embeddings';
+
 const jobId = z.string().min(1).max(200);
 const usage = z.object({
   inputTokens: z.number().nonnegative(),
@@ -34,6 +37,8 @@ export const workerToServerSchema = z.discriminatedUnion('type', [
     engine: z.enum(['llama.cpp', 'openai-compatible', 'claude-code']),
     models: z.array(z.string().max(500)).max(1000),
     slots: z.number().int().positive().max(1024),
+    /** What the worker can do beyond chat (`embeddings`); absent on workers that predate it. */
+    features: z.array(z.string().max(50)).max(20).optional(),
   }),
   z.object({ type: z.literal('heartbeat'), inFlight: z.number().int().nonnegative() }),
   z.object({ type: z.literal('capacity'), slots: z.number().int().nonnegative().max(1024) }),
@@ -47,6 +52,18 @@ export const workerToServerSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('job-failed'), jobId, error: wireErrorSchema }),
   z.object({ type: z.literal('overload'), jobId, retryAfterMs: z.number().nonnegative(), reason: z.string().max(1000) }),
+  /**
+   * Vectors `start`, `start+1`, ... of an embed job as base64 float32, in as many frames as the
+   * frame limit needs; the last one says `done` and carries the token count.
+   */
+  z.object({
+    type: z.literal('embed-result'),
+    jobId,
+    start: z.number().int().nonnegative(),
+    vectors: z.array(z.string().max(1_000_000)).max(4096),
+    done: z.boolean(),
+    inputTokens: z.number().int().nonnegative().optional(),
+  }),
 ]);
 export type WorkerToServer = z.infer<typeof workerToServerSchema>;
 
@@ -60,6 +77,13 @@ export const serverToWorkerSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('job'), jobId, model: z.string(), request: modelRequestSchema }),
   z.object({ type: z.literal('cancel'), jobId }),
+  z.object({
+    type: z.literal('embed'),
+    jobId,
+    model: z.string(),
+    input: z.array(z.string()).min(1).max(2048),
+    dimensions: z.number().int().positive().optional(),
+  }),
   z.object({ type: z.literal('policy-update'), policy: workerPolicySchema }),
 ]);
 export type ServerToWorker = z.infer<typeof serverToWorkerSchema>;

@@ -2,10 +2,11 @@ import { Agent, type Dispatcher } from 'undici';
 import type { ChatEvent } from '../../canonical/chat-event.js';
 import { errorFromUpstreamStatus, GatewayError } from '../../canonical/gateway-error.js';
 import type { Dialect } from '../../dialects/dialect.js';
+import { parseEmbeddingsAnswer } from '../../providers/http/http-embeddings.js';
 import { readBoundedBody } from '../../providers/http/read-bounded-body.js';
 import { sseChunks } from '../../providers/http/sse-chunks.js';
 import { isAbortError, retryAfterMsFrom, upstreamNetworkError } from '../../providers/http/upstream-failure.js';
-import { EngineOverloadedError, type EngineJob, type InferenceEngine } from '../inference-engine.js';
+import { EngineOverloadedError, type EmbedJob, type EmbedOutput, type EngineJob, type InferenceEngine } from '../inference-engine.js';
 
 export interface OpenAiCompatibleEngineOptions {
   /** The local server's OpenAI base URL, e.g. http://127.0.0.1:8080/v1 (llama-server, vLLM, Ollama). */
@@ -71,10 +72,30 @@ export async function createOpenAiCompatibleEngine(options: OpenAiCompatibleEngi
     for await (const chunk of chunks) yield* chunk.events;
   }
 
+  /** The local server's own `/embeddings` (llama-server --embeddings, vLLM, Ollama). */
+  async function embed(job: EmbedJob): Promise<EmbedOutput> {
+    const body = { model: job.model, input: job.input, encoding_format: 'float', ...(job.dimensions === undefined ? {} : { dimensions: job.dimensions }) };
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await dispatcher.request({ origin: base.origin, path: `${basePath}/embeddings`, method: 'POST', headers: headers(), body: JSON.stringify(body), signal: job.signal, headersTimeout: 600_000, bodyTimeout: 120_000 });
+    } catch (error) {
+      if (isAbortError(error)) throw new GatewayError('upstream_error', 'Embedding job cancelled', { retryable: false });
+      throw upstreamNetworkError('local upstream', error);
+    }
+    const raw = await readBoundedBody(response.body, 256 * 1024 * 1024);
+    if (response.statusCode >= 400) {
+      const message = options.dialect.errorMessageFromBody(safeJson(raw)) ?? `HTTP ${response.statusCode}`;
+      throw errorFromUpstreamStatus(response.statusCode, `local upstream: ${message}`, retryAfterMsFrom(response.headers, Date.now()));
+    }
+    const { vectors, inputTokens } = parseEmbeddingsAnswer(safeJson(raw), job.input.length, 'local upstream');
+    return { vectors, inputTokens };
+  }
+
   return {
     slots: options.slots,
     models,
     run,
+    embed,
     close: () => dispatcher.close(),
   };
 }

@@ -18,10 +18,10 @@ export interface TinyModel {
   dispose(): Promise<void>;
 }
 
-export function writeTinyModel(): TinyModel {
+export function writeTinyModel(options: Parameters<typeof writeTinyGguf>[1] = {}): TinyModel {
   const dir = mkdtempSync(join(tmpdir(), 'auxot-llama-'));
   const path = join(dir, 'tiny.gguf');
-  writeTinyGguf(path);
+  writeTinyGguf(path, options);
   const engines: InferenceEngine[] = [];
   return {
     path,
