@@ -1,4 +1,4 @@
-// A minimal, fast upstream for the benchmark: OpenAI Chat Completions and Anthropic Messages,
+// A minimal, fast upstream for the benchmark: OpenAI Chat Completions and Responses, Anthropic Messages,
 // streaming and not, with a fixed answer. Models whose name contains "slow" answer after 20 ms
 // (a busy GPU, for the queueing measurement). Usage: node mock-upstream.mjs <port>.
 import { createServer } from 'node:http';
@@ -52,6 +52,32 @@ function anthropicStream(model) {
   return events;
 }
 
+const responsesUsage = { input_tokens: 12, input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, output_tokens: 6, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 18 };
+const responseObject = (model, status, output, usage) => ({ id: 'resp_bench', object: 'response', created_at: created, status, error: null, incomplete_details: null, model, output, usage });
+const messageItem = (status, text) => ({ id: 'msg_bench', type: 'message', status, role: 'assistant', content: text === undefined ? [] : [{ type: 'output_text', text, annotations: [] }] });
+const responsesWhole = (model) => JSON.stringify(responseObject(model, 'completed', [messageItem('completed', TEXT_PIECES.join(''))], responsesUsage));
+
+function responsesStream(model) {
+  let sequence = 0;
+  const event = (type, data) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`;
+  const where = { item_id: 'msg_bench', output_index: 0, content_index: 0 };
+  const text = TEXT_PIECES.join('');
+  const events = [
+    event('response.created', { response: responseObject(model, 'in_progress', [], null) }),
+    event('response.in_progress', { response: responseObject(model, 'in_progress', [], null) }),
+    event('response.output_item.added', { output_index: 0, item: messageItem('in_progress') }),
+    event('response.content_part.added', { ...where, part: { type: 'output_text', text: '', annotations: [] } }),
+  ];
+  for (const piece of TEXT_PIECES) events.push(event('response.output_text.delta', { ...where, delta: piece, logprobs: [] }));
+  events.push(
+    event('response.output_text.done', { ...where, text, logprobs: [] }),
+    event('response.content_part.done', { ...where, part: { type: 'output_text', text, annotations: [] } }),
+    event('response.output_item.done', { output_index: 0, item: messageItem('completed', text) }),
+    event('response.completed', { response: responseObject(model, 'completed', [messageItem('completed', text)], responsesUsage) }),
+  );
+  return events;
+}
+
 const server = createServer((request, response) => {
   const chunks = [];
   request.on('data', (chunk) => chunks.push(chunk));
@@ -61,13 +87,14 @@ const server = createServer((request, response) => {
     const answer = () => {
       const model = body.model ?? 'bench-model';
       const anthropic = request.url.startsWith('/v1/messages');
+      const responses = request.url.startsWith('/v1/responses');
       if (body.stream === true) {
         response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-        const events = anthropic ? anthropicStream(model) : openAiStream(model, body.stream_options?.include_usage === true);
+        const events = anthropic ? anthropicStream(model) : responses ? responsesStream(model) : openAiStream(model, body.stream_options?.include_usage === true);
         response.end(events.join(''));
         return;
       }
-      const text = anthropic ? anthropicWhole(model) : openAiWhole(model);
+      const text = anthropic ? anthropicWhole(model) : responses ? responsesWhole(model) : openAiWhole(model);
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       response.end(text);
     };

@@ -65,6 +65,8 @@ async function admin(base, method, path, body) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const chat = (model, stream = false) => ({ model, messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 32, stream });
+// Stateless, as Codex sends it (store:false): nothing is kept per request.
+const responses = (model, stream = false) => ({ model, input: 'Say hello.', max_output_tokens: 32, stream, store: false });
 
 async function main() {
   if (!existsSync(join(root, 'dist/main.js'))) spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
@@ -83,6 +85,7 @@ async function main() {
 
   await admin(auxotBase, 'POST', '/api/admin/providers', { name: 'oai', kind: 'openai-compatible', baseUrl: `${mockOrigin}/v1`, models: ['bench-oai'] });
   await admin(auxotBase, 'POST', '/api/admin/providers', { name: 'ant', kind: 'anthropic', baseUrl: mockOrigin, apiKey: 'sk-bench', models: ['bench-ant'] });
+  await admin(auxotBase, 'POST', '/api/admin/providers', { name: 'openai', kind: 'openai', baseUrl: `${mockOrigin}/v1`, apiKey: 'sk-bench', models: ['bench-openai'] });
   await admin(auxotBase, 'POST', '/api/admin/providers', { name: 'gpu', kind: 'gpu-worker', models: ['bench-gpu'] });
   await admin(auxotBase, 'POST', '/api/admin/providers', { name: 'cli', kind: 'cli-worker', models: ['bench-cli'] });
   await admin(auxotBase, 'PUT', '/api/admin/routes/tiered', { candidates: [{ provider: 'gpu', model: 'bench-gpu' }, { provider: 'cli', model: 'bench-cli' }, { provider: 'oai', model: 'bench-oai' }] });
@@ -99,28 +102,34 @@ async function main() {
   await new Promise((resolve) => setTimeout(resolve, 500));
   const idleRss = rssMb(auxot.child.pid);
   const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+  // `group` names the surface: each target is compared with the direct call and bare proxy of its own group.
   const targets = [
-    { name: 'direct (no proxy)', url: `${mockOrigin}/v1/chat/completions`, model: 'bench-oai', headers: {} },
-    { name: 'bare proxy (baseline)', url: `http://127.0.0.1:${barePort}/v1/chat/completions`, model: 'bench-oai', headers: {} },
-    { name: 'auxot same-dialect', url: `${auxotBase}/api/openai/v1/chat/completions`, model: 'bench-oai', headers: auth },
-    { name: 'auxot translating', url: `${auxotBase}/api/openai/v1/chat/completions`, model: 'bench-ant', headers: auth },
-    { name: 'auxot 3-tier route', url: `${auxotBase}/api/openai/v1/chat/completions`, model: 'tiered', headers: auth },
-    { name: 'auxot failover', url: `${auxotBase}/api/openai/v1/chat/completions`, model: 'failover', headers: auth },
-    { name: 'auxot via gpu worker', url: `${auxotBase}/api/openai/v1/chat/completions`, model: 'bench-rack', headers: auth },
+    { name: 'direct (no proxy)', url: `${mockOrigin}/v1/chat/completions`, model: 'bench-oai', headers: {}, group: 'chat', body: chat },
+    { name: 'bare proxy (baseline)', url: `http://127.0.0.1:${barePort}/v1/chat/completions`, model: 'bench-oai', headers: {}, group: 'chat', body: chat },
+    { name: 'auxot same-dialect', url: `${auxotBase}/api/openai/v1/chat/completions`, model: 'bench-oai', headers: auth, group: 'chat', body: chat },
+    { name: 'auxot translating', url: `${auxotBase}/api/openai/v1/chat/completions`, model: 'bench-ant', headers: auth, group: 'chat', body: chat },
+    { name: 'auxot 3-tier route', url: `${auxotBase}/api/openai/v1/chat/completions`, model: 'tiered', headers: auth, group: 'chat', body: chat },
+    { name: 'auxot failover', url: `${auxotBase}/api/openai/v1/chat/completions`, model: 'failover', headers: auth, group: 'chat', body: chat },
+    { name: 'auxot via gpu worker', url: `${auxotBase}/api/openai/v1/chat/completions`, model: 'bench-rack', headers: auth, group: 'chat', body: chat },
+    { name: 'responses direct', url: `${mockOrigin}/v1/responses`, model: 'bench-openai', headers: {}, group: 'responses', body: responses },
+    { name: 'responses bare proxy', url: `http://127.0.0.1:${barePort}/v1/responses`, model: 'bench-openai', headers: {}, group: 'responses', body: responses },
+    { name: 'auxot responses same', url: `${auxotBase}/api/openai/v1/responses`, model: 'bench-openai', headers: auth, group: 'responses', body: responses },
+    { name: 'auxot responses→chat', url: `${auxotBase}/api/openai/v1/responses`, model: 'bench-oai', headers: auth, group: 'responses', body: responses },
   ];
+  const baselines = { chat: { direct: 'direct (no proxy)', bare: 'bare proxy (baseline)' }, responses: { direct: 'responses direct', bare: 'responses bare proxy' } };
   const results = Object.fromEntries(targets.map((target) => [target.name, { p50: [], p99: [], rps: [], ttfb: [] }]));
   // Warm every path once so the JIT has settled before anything is measured.
   for (const target of targets) {
-    await load({ url: target.url, headers: target.headers, body: chat(target.model), concurrency: 8, warmup: 0, requests: 3000 });
-    await load({ url: target.url, headers: target.headers, body: chat(target.model, true), concurrency: 4, warmup: 0, requests: 500 });
+    await load({ url: target.url, headers: target.headers, body: target.body(target.model), concurrency: 8, warmup: 0, requests: 3000 });
+    await load({ url: target.url, headers: target.headers, body: target.body(target.model, true), concurrency: 4, warmup: 0, requests: 500 });
   }
   const queue = { interactive: [], batch: [], interactiveP95: [], batchP95: [] };
   for (let round = 1; round <= ROUNDS; round++) {
     process.stderr.write(`round ${round}/${ROUNDS}\n`);
     for (const target of targets) {
-      const latency = await load({ url: target.url, headers: target.headers, body: chat(target.model), concurrency: 1, warmup: 300, requests: 2000 });
-      const throughput = await load({ url: target.url, headers: target.headers, body: chat(target.model), concurrency: 32, warmup: 500, durationMs: 3000 });
-      const streaming = await load({ url: target.url, headers: target.headers, body: chat(target.model, true), concurrency: 1, warmup: 100, requests: 500, stream: true });
+      const latency = await load({ url: target.url, headers: target.headers, body: target.body(target.model), concurrency: 1, warmup: 300, requests: 2000 });
+      const throughput = await load({ url: target.url, headers: target.headers, body: target.body(target.model), concurrency: 32, warmup: 500, durationMs: 3000 });
+      const streaming = await load({ url: target.url, headers: target.headers, body: target.body(target.model, true), concurrency: 1, warmup: 100, requests: 500, stream: true });
       if (latency.errors + throughput.errors + streaming.errors > 0) throw new Error(`${target.name}: errors during load`);
       const entry = results[target.name];
       entry.p50.push(latency.p50);
@@ -146,15 +155,16 @@ async function main() {
   }
   // Throughput on a shared 2-core machine drifts from round to round, so each target is compared
   // with the bare proxy of the same round, and the median of those per-round ratios is reported.
-  const bareRounds = results['bare proxy (baseline)'].rps;
+  const groupOf = Object.fromEntries(targets.map((target) => [target.name, target.group]));
   for (const [name, entry] of Object.entries(results)) {
+    const bareRounds = results[baselines[groupOf[name]].bare].rps;
     summary[name].rpsRatio = median(entry.rps.map((rps, round) => rps / bareRounds[round]));
     summary[name].rpsRange = [Math.min(...entry.rps), Math.max(...entry.rps)];
   }
-  const base = summary['bare proxy (baseline)'];
-  const direct = summary['direct (no proxy)'];
-  const rows = Object.entries(summary).map(([name, s]) =>
-    [
+  const rows = Object.entries(summary).map(([name, s]) => {
+    const base = summary[baselines[groupOf[name]].bare];
+    const direct = summary[baselines[groupOf[name]].direct];
+    return [
       name.padEnd(24),
       s.p50.toFixed(3).padStart(8),
       s.p99.toFixed(3).padStart(8),
@@ -164,11 +174,12 @@ async function main() {
       `${(s.rpsRatio * 100).toFixed(0)}%`.padStart(9),
       (s.ttfb - direct.ttfb).toFixed(3).padStart(11),
       `${s.rpsRange[0].toFixed(0)}–${s.rpsRange[1].toFixed(0)}`.padStart(13),
-    ].join(' '),
-  );
+    ].join(' ');
+  });
   const lines = [
     `Auxot bench — ${new Date().toISOString()} — node ${process.version}, ${ROUNDS} rounds (medians), taskset ${hasTaskset ? 'on' : 'off'}`,
     'latency at c=1 (ms), throughput at c=32 (closed loop), streaming time to first byte at c=1',
+    'responses rows: POST /v1/responses (store:false), compared with the direct call and bare proxy of that same surface',
     `${'target'.padEnd(24)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'+p50 vs'.padStart(10)} ${'+p50 vs'.padStart(12)} ${'req/s'.padStart(8)} ${'vs bare'.padStart(9)} ${'+TTFB vs'.padStart(11)} ${'req/s range'.padStart(13)}`,
     `${''.padEnd(24)} ${''.padStart(8)} ${''.padStart(8)} ${'direct'.padStart(10)} ${'bare proxy'.padStart(12)} ${'c=32'.padStart(8)} ${'(rounds)'.padStart(9)} ${'direct'.padStart(11)} ${'(rounds)'.padStart(13)}`,
     ...rows,
