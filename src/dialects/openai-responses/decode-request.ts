@@ -88,7 +88,10 @@ function decodeTools(tools: unknown[], body: JsonObject, warnings: string[]): To
       hosted.add(kind);
     }
   });
+  // Custom (free-form input) tools are the caller's own, but only OpenAI's models can call them.
+  const custom = hosted.delete('custom');
   if (hosted.size > 0) warnings.push(`tools of type ${[...hosted].map((kind) => JSON.stringify(kind)).join(', ')} run only on OpenAI and were dropped`);
+  if (custom) warnings.push('custom (free-form) tools have no equivalent outside OpenAI and were dropped');
   if (decoded.some((tool) => tool.strictFlag)) warnings.push('tool `strict` flags are not carried across dialects');
   return decoded.map(({ strictFlag: _strict, ...tool }) => tool);
 }

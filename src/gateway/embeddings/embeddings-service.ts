@@ -91,7 +91,8 @@ export class EmbeddingsService {
     let lastError: GatewayError | undefined;
     for (;;) {
       if (context.signal.aborted) throw new GatewayError('upstream_error', 'The caller went away', { retryable: false });
-      let reservation = take();
+      // Waiters are served first: with a queue, capacity is taken only through it.
+      let reservation = this.dependencies.queue.size === 0 ? take() : undefined;
       if (reservation === undefined) {
         const open = plan.candidates.some((candidate, index) => !tried.has(index) && candidate.provider.capacity().state !== 'down' && breakers.wouldAdmit(candidate.provider.id));
         if (!open) throw lastError ?? new GatewayError('overloaded', 'No provider can serve these embeddings now', { retryAfterMs: 5_000 });
@@ -115,7 +116,8 @@ export class EmbeddingsService {
         const failure = toGatewayError(error);
         entry.outcome = 'failed';
         entry.reason = failure.message;
-        if (failure.retryable) breakers.recordFailure(candidate.provider.id, failure);
+        // `no_capacity` says nothing about the provider's health (a worker that cannot embed).
+        if (failure.retryable && failure.code !== 'no_capacity') breakers.recordFailure(candidate.provider.id, failure);
         else breakers.releaseProbe(candidate.provider.id);
         if (!failure.retryable || context.signal.aborted) throw failure;
         lastError = failure;

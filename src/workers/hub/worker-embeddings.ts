@@ -20,7 +20,8 @@ export async function embedOnWorker(
   }
   if (!(connection.hello.features ?? []).includes(EMBEDDINGS_FEATURE)) {
     call.lease.release();
-    throw new GatewayError('upstream_error', `Worker ${connection.name} does not run embedding jobs (upgrade it)`, { retryable: true });
+    // Not a fault of the worker's health: another candidate may serve the request.
+    throw new GatewayError('no_capacity', `Worker ${connection.name} does not run embedding jobs (upgrade it)`, { retryable: true });
   }
   const jobId = options.newId('emb_');
   const pending = new PendingEmbedding(call.request.input.length, call.model, connection.name);
