@@ -34,6 +34,8 @@ export interface RunningServer {
   port: number;
   /** The owner key generated on first start (printed once by the caller), if one was. */
   generatedOwnerKey: string | undefined;
+  /** Every HTTP route the server answers (method and path pattern). */
+  routes(): Array<{ method: string; path: string }>;
   close(): Promise<void>;
 }
 
@@ -91,7 +93,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   for (const name of started.addedProviders) logger.info('added provider from the environment', { provider: name });
 
   const planner = new RoutePlanner(registry, routes);
-  const chatService = new ChatService({ planner, requestLog, clock, queue, breakers });
+  const chatService = new ChatService({ planner, requestLog, clock, queue, breakers, logger });
   const apiKeys = new ApiKeyService({ repository: store.apiKeys, authenticator, clock, newId });
   const routeService = new RouteService({ repository: store.routes, catalog: routes, providers: providerService, clock, newId });
   const workerKeys = new WorkerKeyService({ repository: store.workerKeys, providers: providerService, clock, newId });
@@ -104,6 +106,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       providers: registry,
       routes,
       clock,
+      logger,
       maxBodyBytes: config.maxBodyBytes,
       newId,
     },
@@ -120,6 +123,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       requestLog: store.requestLog,
       flushRequestLog: () => requestLog.flush(),
     },
+    logger,
   });
 
   let activeRequests = 0;
@@ -156,7 +160,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       await store.close();
     })());
 
-  return { server, port, generatedOwnerKey: started.generatedOwnerKey, close };
+  return { server, port, generatedOwnerKey: started.generatedOwnerKey, routes: () => handler.router.routes(), close };
 }
 
 function environmentProviders(config: ServerConfig): EnvironmentProvider[] {

@@ -1,6 +1,7 @@
-import { toGatewayError, type GatewayError } from '../canonical/gateway-error.js';
+import type { GatewayError } from '../canonical/gateway-error.js';
 import type { RequestLogWriter } from '../governance/request-log-writer.js';
 import type { Clock } from '../platform/clock.js';
+import type { Logger } from '../platform/logger.js';
 import { executeWithFallback, type Attempt, type ExecutionDependencies } from '../routing/execute-with-fallback.js';
 import type { RoutePlan } from '../routing/route-plan.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
@@ -9,11 +10,13 @@ import { AnswerMeter } from './answer-meter.js';
 import type { ChatCall } from './chat-call.js';
 import { buildRequestRecord } from './request-record.js';
 import { relayAnswer } from './relay-answer.js';
+import { answerableError } from './unexpected-error.js';
 
 export interface ChatServiceDependencies extends ExecutionDependencies {
   planner: RoutePlanner;
   requestLog: RequestLogWriter;
   clock: Clock;
+  logger: Logger;
 }
 
 /**
@@ -45,7 +48,7 @@ export class ChatService {
         headers: answerHeaders(call, plan, attempt, execution.queueMs),
       });
     } catch (error) {
-      failure = toGatewayError(error);
+      failure = answerableError(error, this.dependencies.logger, { requestId: call.requestId });
       failureStatus = this.writeFailure(call, failure);
     } finally {
       this.dependencies.requestLog.append(

@@ -1,10 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError } from '../canonical/gateway-error.js';
+import type { ServerResponse } from 'node:http';
+import type { GatewayError } from '../canonical/gateway-error.js';
 import type { Dialect } from '../dialects/dialect.js';
+import type { Logger } from '../platform/logger.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
 import { registerAdminRoutes, type AdminServices } from './admin/admin-routes.js';
+import { createDispatcher, type HttpHandler } from './dispatcher.js';
 import { Router } from './router.js';
-import { sendDialectError, sendJson } from './send.js';
+import { sendAdminError, sendDialectError, sendJson } from './send.js';
 import { chatEndpoint } from './surfaces/chat-endpoint.js';
 import { countTokensEndpoint } from './surfaces/count-tokens-endpoint.js';
 import { anthropicModelsEndpoint, openAiModelsEndpoint } from './surfaces/models-endpoints.js';
@@ -16,13 +18,14 @@ export interface HttpAppDependencies {
   openai: Dialect;
   anthropic: Dialect;
   admin: AdminServices;
+  logger: Logger;
 }
 
 /**
  * The route table. Every API path works with and without `/v1` (clients disagree on where the
  * version goes), and the base paths answer HEAD (Claude Code probes its base URL on start-up).
  */
-export function createHttpApp(dependencies: HttpAppDependencies): (request: IncomingMessage, response: ServerResponse) => void {
+export function createHttpApp(dependencies: HttpAppDependencies): HttpHandler {
   const router = new Router();
   const openai: SurfaceDialect = { dialect: dependencies.openai, surface: 'openai-chat' };
   const anthropic: SurfaceDialect = { dialect: dependencies.anthropic, surface: 'anthropic-messages' };
@@ -43,32 +46,15 @@ export function createHttpApp(dependencies: HttpAppDependencies): (request: Inco
   router.on('HEAD', '/healthz', (_request, response) => void response.writeHead(200).end());
   registerAdminRoutes(router, dependencies.admin);
 
-  return (request, response) => {
-    const url = request.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
-    const method = request.method ?? 'GET';
-    const match = router.match(method, path);
-    if (match === undefined) {
-      notFound(response, path, method, router, dependencies);
-      return;
-    }
-    const result = match.handler(request, response, match.params);
-    if (result instanceof Promise) {
-      result.catch((error: unknown) => {
-        if (!response.headersSent) sendJson(response, 500, { error: { type: 'internal', message: 'Internal error' } });
-        else response.destroy(error instanceof Error ? error : undefined);
-      });
-    }
-  };
+  return createDispatcher(router, {
+    logger: dependencies.logger,
+    sendError: (response, path, error) => sendError(response, path, error, dependencies),
+  });
 }
 
-function notFound(response: ServerResponse, path: string, method: string, router: Router, dependencies: HttpAppDependencies): void {
-  const wrongMethod = router.hasPath(path);
-  const error = wrongMethod
-    ? new GatewayError('method_not_allowed', `${method} is not allowed on ${path}`)
-    : new GatewayError('not_found', `No endpoint ${method} ${path}`);
+/** Errors on the API surfaces are in that surface's dialect; everything else gets the admin shape. */
+function sendError(response: ServerResponse, path: string, error: GatewayError, dependencies: HttpAppDependencies): void {
   if (path.startsWith('/api/openai')) sendDialectError(response, dependencies.openai, error);
   else if (path.startsWith('/api/anthropic')) sendDialectError(response, dependencies.anthropic, error);
-  else sendJson(response, wrongMethod ? 405 : 404, { error: { type: error.code, message: error.message } });
+  else sendAdminError(response, error);
 }

@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { toGatewayError } from '../../canonical/gateway-error.js';
 import { rejectedRequestRecord } from '../../gateway/rejected-request-record.js';
 import type { Principal } from '../../governance/principal.js';
 import { callerKey } from '../caller-key.js';
@@ -7,6 +6,7 @@ import { NodeResponseSink } from '../node-response-sink.js';
 import { parseJsonBody, readBody } from '../read-body.js';
 import type { RouteHandler } from '../router.js';
 import { sendDialectError } from '../send.js';
+import { answerableError } from '../../gateway/unexpected-error.js';
 import type { SurfaceContext, SurfaceDialect } from './surface-context.js';
 
 /** Caller headers that matter to an upstream of the same dialect; nothing else is forwarded. */
@@ -44,7 +44,7 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
         receivedAtEpochMs,
       });
     } catch (thrown) {
-      const error = toGatewayError(thrown);
+      const error = answerableError(thrown, context.logger, { requestId, surface });
       const status = sendDialectError(response, dialect, error, requestId);
       context.requestLog.append(
         rejectedRequestRecord({

@@ -1,10 +1,10 @@
 import { isJsonObject } from '../../canonical/json.js';
-import { toGatewayError } from '../../canonical/gateway-error.js';
 import { estimateInputTokens } from '../../gateway/estimate-tokens.js';
 import { callerKey } from '../caller-key.js';
 import { parseJsonBody, readBody } from '../read-body.js';
 import type { RouteHandler } from '../router.js';
 import { sendDialectError, sendJson } from '../send.js';
+import { answerableError } from '../../gateway/unexpected-error.js';
 import type { RoutePlanner } from '../../routing/route-planner.js';
 import type { SurfaceContext, SurfaceDialect } from './surface-context.js';
 
@@ -38,7 +38,7 @@ export function countTokensEndpoint(context: SurfaceContext, planner: RoutePlann
       }
       sendJson(response, 200, { input_tokens: estimateInputTokens(chatRequest) }, { 'x-auxot-token-count': 'estimated' });
     } catch (error) {
-      sendDialectError(response, dialect, toGatewayError(error));
+      sendDialectError(response, dialect, answerableError(error, context.logger, { surface: 'count_tokens' }));
     }
   };
 }

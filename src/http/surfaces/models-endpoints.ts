@@ -1,7 +1,7 @@
 import { callerKey } from '../caller-key.js';
 import type { RouteHandler } from '../router.js';
 import { sendDialectError, sendJson } from '../send.js';
-import { toGatewayError } from '../../canonical/gateway-error.js';
+import { answerableError } from '../../gateway/unexpected-error.js';
 import type { SurfaceContext, SurfaceDialect } from './surface-context.js';
 
 interface ListedModel {
@@ -40,7 +40,7 @@ export function openAiModelsEndpoint(context: SurfaceContext, surface: SurfaceDi
       }));
       sendJson(response, 200, { object: 'list', data });
     } catch (error) {
-      sendDialectError(response, surface.dialect, toGatewayError(error));
+      sendDialectError(response, surface.dialect, answerableError(error, context.logger, { surface: 'models' }));
     }
   };
 }
@@ -63,7 +63,7 @@ export function anthropicModelsEndpoint(context: SurfaceContext, surface: Surfac
       }));
       sendJson(response, 200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
     } catch (error) {
-      sendDialectError(response, surface.dialect, toGatewayError(error));
+      sendDialectError(response, surface.dialect, answerableError(error, context.logger, { surface: 'models' }));
     }
   };
 }

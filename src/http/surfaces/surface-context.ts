@@ -3,6 +3,7 @@ import type { ChatService } from '../../gateway/chat-service.js';
 import type { Authenticator } from '../../governance/authenticator.js';
 import type { RequestLogWriter } from '../../governance/request-log-writer.js';
 import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import type { RouteSource } from '../../routing/route-planner.js';
 
@@ -16,6 +17,7 @@ export interface SurfaceContext {
   providers: ProviderRegistry;
   routes: RouteSource & { names(): string[] };
   clock: Clock;
+  logger: Logger;
   maxBodyBytes: number;
   newId(prefix: string): string;
 }
