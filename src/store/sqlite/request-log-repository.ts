@@ -59,8 +59,18 @@ export class SqliteRequestLogRepository implements RequestLogRepository {
       .orderBy('id', 'desc')
       .limit(query.limit);
     if (query.before !== undefined) {
-      const anchor = await this.db.selectFrom('request_log').select('started_at').where('id', '=', query.before).executeTakeFirst();
-      if (anchor !== undefined) select = select.where('started_at', '<', anchor.started_at);
+      // A stable cursor: (time, id), in the order of the listing. Time alone would skip records
+      // that share a millisecond with the last one of the previous page.
+      const anchor = await this.db
+        .selectFrom('request_log')
+        .select(['started_at', 'id'])
+        .where('org_id', '=', query.orgId)
+        .where('id', '=', query.before)
+        .executeTakeFirst();
+      if (anchor === undefined) return [];
+      select = select.where((where) =>
+        where.or([where('started_at', '<', anchor.started_at), where.and([where('started_at', '=', anchor.started_at), where('id', '<', anchor.id)])]),
+      );
     }
     return (await select.execute()).map(toRecord);
   }
