@@ -72,9 +72,11 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       helloTimeoutMs: Math.max(1_000, config.workerHeartbeatMs * 2),
     },
   );
+  const limits = { maxEventBytes: config.maxEventBytes, maxAnswerBytes: config.maxAnswerBytes };
   const factory = new ProviderFactory({
     dialects,
     dispatcher,
+    limits,
     clock,
     secrets,
     capacitySignal: queue,
@@ -93,7 +95,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   for (const name of started.addedProviders) logger.info('added provider from the environment', { provider: name });
 
   const planner = new RoutePlanner(registry, routes);
-  const chatService = new ChatService({ planner, requestLog, clock, queue, breakers, logger });
+  const chatService = new ChatService({ planner, requestLog, clock, queue, breakers, logger, limits });
   const apiKeys = new ApiKeyService({ repository: store.apiKeys, authenticator, clock, newId });
   const routeService = new RouteService({ repository: store.routes, catalog: routes, providers: providerService, clock, newId });
   const workerKeys = new WorkerKeyService({ repository: store.workerKeys, providers: providerService, clock, newId });

@@ -1,3 +1,5 @@
+import { redactCredentials } from '../platform/redact-credentials.js';
+
 /**
  * The one error type. Every failure a caller can see is a GatewayError with a code from this closed
  * set; each dialect renders it in its own wire format (status, body, in-stream frame).
@@ -96,6 +98,21 @@ export function statusForCode(code: GatewayErrorCode): number {
     case 'internal':
       return 500;
   }
+}
+
+/**
+ * The same error with credentials removed from its message: for text that came from an upstream or
+ * a worker, before it reaches a caller, a record or a log.
+ */
+export function withRedactedMessage(error: GatewayError): GatewayError {
+  const message = redactCredentials(error.message);
+  if (message === error.message) return error;
+  return new GatewayError(error.code, message, {
+    retryable: error.retryable,
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    ...(error.param === undefined ? {} : { param: error.param }),
+    ...(error.upstreamStatus === undefined ? {} : { upstreamStatus: error.upstreamStatus }),
+  });
 }
 
 /** Wraps anything thrown into a GatewayError without losing an existing one. */

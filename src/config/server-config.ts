@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ANSWER_LIMITS } from '../providers/answer-limits.js';
 
 /** Everything `auxot serve` needs to start, read once from flags and the environment by `main.ts`. */
 export interface ServerConfig {
@@ -6,6 +7,9 @@ export interface ServerConfig {
   port: number;
   dataDir: string;
   maxBodyBytes: number;
+  /** What one request may hold of an upstream's answer (an unfinished SSE event; a whole answer). */
+  maxEventBytes: number;
+  maxAnswerBytes: number;
   /** How often workers must speak; one silent for three intervals is dropped. */
   workerHeartbeatMs: number;
   queueMaxWaitMs: number;
@@ -28,6 +32,8 @@ const schema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   dataDir: z.string().min(1),
   maxBodyBytes: z.coerce.number().int().positive(),
+  maxEventBytes: z.coerce.number().int().positive(),
+  maxAnswerBytes: z.coerce.number().int().positive(),
   workerHeartbeatMs: z.coerce.number().int().positive(),
   queueMaxWaitMs: z.coerce.number().int().nonnegative(),
   queueMaxWaiting: z.coerce.number().int().nonnegative(),
@@ -53,6 +59,8 @@ export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { conf
     port: flags.port ?? env.AUXOT_PORT ?? '8420',
     dataDir: flags['data-dir'] ?? env.AUXOT_DATA_DIR ?? './.auxot',
     maxBodyBytes: flags['max-body-bytes'] ?? env.AUXOT_MAX_BODY_BYTES ?? String(32 * 1024 * 1024),
+    maxEventBytes: env.AUXOT_MAX_EVENT_BYTES ?? String(DEFAULT_ANSWER_LIMITS.maxEventBytes),
+    maxAnswerBytes: env.AUXOT_MAX_ANSWER_BYTES ?? String(DEFAULT_ANSWER_LIMITS.maxAnswerBytes),
     workerHeartbeatMs: env.AUXOT_WORKER_HEARTBEAT_MS ?? '5000',
     queueMaxWaitMs: env.AUXOT_QUEUE_MAX_WAIT_MS ?? '30000',
     queueMaxWaiting: env.AUXOT_QUEUE_MAX_WAITING ?? '1000',
@@ -76,6 +84,8 @@ export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { conf
       port: value.port,
       dataDir: value.dataDir,
       maxBodyBytes: value.maxBodyBytes,
+      maxEventBytes: value.maxEventBytes,
+      maxAnswerBytes: value.maxAnswerBytes,
       workerHeartbeatMs: value.workerHeartbeatMs,
       queueMaxWaitMs: value.queueMaxWaitMs,
       queueMaxWaiting: value.queueMaxWaiting,

@@ -2,6 +2,7 @@ import type { GatewayError } from '../canonical/gateway-error.js';
 import type { RequestLogWriter } from '../governance/request-log-writer.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import type { AnswerLimits } from '../providers/answer-limits.js';
 import { executeWithFallback, type Attempt, type ExecutionDependencies } from '../routing/execute-with-fallback.js';
 import type { RoutePlan } from '../routing/route-plan.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
@@ -17,6 +18,7 @@ export interface ChatServiceDependencies extends ExecutionDependencies {
   requestLog: RequestLogWriter;
   clock: Clock;
   logger: Logger;
+  limits: AnswerLimits;
 }
 
 /**
@@ -45,6 +47,7 @@ export class ChatService {
         sink: call.sink,
         meter,
         signal: call.signal,
+        maxAnswerBytes: this.dependencies.limits.maxAnswerBytes,
         headers: answerHeaders(call, plan, attempt, execution.queueMs),
       });
     } catch (error) {

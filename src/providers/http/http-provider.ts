@@ -3,7 +3,9 @@ import { errorFromUpstreamStatus, GatewayError } from '../../canonical/gateway-e
 import type { ChatRequest } from '../../canonical/chat-request.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import type { Clock } from '../../platform/clock.js';
+import { redactCredentials } from '../../platform/redact-credentials.js';
 import type { ProviderSettings, ProviderTier } from '../../store/records.js';
+import type { AnswerLimits } from '../answer-limits.js';
 import { ModelMatcher } from '../model-matcher.js';
 import type { CapacityLease, CapacitySignal, Provider, ProviderCall, ProviderCapacity, ProviderResponse } from '../provider.js';
 import { readBoundedBody } from './read-bounded-body.js';
@@ -24,6 +26,7 @@ export interface HttpProviderConfig {
 
 export interface HttpProviderDependencies {
   dialects: ReadonlyMap<string, Dialect>;
+  limits: AnswerLimits;
   dispatcher: Dispatcher;
   clock: Clock;
   capacitySignal: CapacitySignal;
@@ -33,7 +36,6 @@ const STREAM_FIRST_BYTE_TIMEOUT_MS = 120_000;
 const WHOLE_ANSWER_TIMEOUT_MS = 600_000;
 const IDLE_TIMEOUT_MS = 120_000;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
-const MAX_WHOLE_BODY_BYTES = 64 * 1024 * 1024;
 
 /** A cloud API or any OpenAI-compatible server, reached over HTTP with undici. */
 export class HttpProvider implements Provider {
@@ -129,7 +131,7 @@ export class HttpProvider implements Provider {
         throw await this.failureFrom(response);
       }
       if (!upstreamStreams) {
-        const raw = await readBoundedBody(response.body, MAX_WHOLE_BODY_BYTES);
+        const raw = await readBoundedBody(response.body, this.dependencies.limits.maxAnswerBytes);
         release();
         return { type: 'whole', dialect: this.dialect.id, raw, result: this.dialect.decodeResult(parseJson(raw, this.name)), warnings };
       }
@@ -138,6 +140,7 @@ export class HttpProvider implements Provider {
         decoder: this.dialect.createStreamDecoder(),
         keepRaw: passthrough,
         stripUsageOnly: prepared?.stripUsageOnlyEvents ?? false,
+        maxEventBytes: this.dependencies.limits.maxEventBytes,
       });
       return {
         type: 'stream',
@@ -202,7 +205,8 @@ export class HttpProvider implements Provider {
     try {
       const raw = await readBoundedBody(response.body, MAX_ERROR_BODY_BYTES);
       const upstreamMessage = this.dialect.errorMessageFromBody(JSON.parse(raw.toString('utf8')));
-      if (upstreamMessage !== undefined) message = upstreamMessage.slice(0, 1000);
+      // Vendor messages quote the key that failed; nothing shaped like a credential goes further.
+      if (upstreamMessage !== undefined) message = redactCredentials(upstreamMessage.slice(0, 1000));
     } catch {
       // An unreadable error body still leaves the status, which is what decides failover.
     }

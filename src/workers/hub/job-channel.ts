@@ -2,6 +2,7 @@ import type { ChatEvent } from '../../canonical/chat-event.js';
 import { isMeaningfulEvent } from '../../canonical/chat-event.js';
 import { GatewayError } from '../../canonical/gateway-error.js';
 import { AsyncQueue } from '../../platform/async-queue.js';
+import { redactCredentials } from '../../platform/redact-credentials.js';
 import type { WireError } from '../protocol/canonical-schemas.js';
 
 /**
@@ -79,6 +80,7 @@ export class JobChannel {
   }
 }
 
+/** A worker's error report; its text may quote an upstream's, so credentials are removed on arrival. */
 export function errorFromWire(error: WireError): GatewayError {
-  return new GatewayError(error.code, error.message, error.retryable === undefined ? {} : { retryable: error.retryable });
+  return new GatewayError(error.code, redactCredentials(error.message), error.retryable === undefined ? {} : { retryable: error.retryable });
 }

@@ -6,6 +6,7 @@ import type { ChatEvent } from '../../canonical/chat-event.js';
 import { hashKeySecret } from '../../governance/api-key-secret.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
+import { redactCredentials } from '../../platform/redact-credentials.js';
 import type { CapacitySignal } from '../../providers/provider.js';
 import type { ProviderRecord } from '../../store/records.js';
 import type { WorkerKeyRepository } from '../../store/store.js';
@@ -218,7 +219,7 @@ export class WorkerHub {
         setTimeout(() => this.dependencies.capacitySignal.notify(), message.retryAfterMs + 1).unref();
         if (job === undefined) return;
         job.channel.fail(
-          new GatewayError('overloaded', `Worker ${connection.name} is over its limits: ${message.reason}`, { retryAfterMs: message.retryAfterMs }),
+          new GatewayError('overloaded', `Worker ${connection.name} is over its limits: ${redactCredentials(message.reason)}`, { retryAfterMs: message.retryAfterMs }),
         );
         pool.finishJob(connection, message.jobId);
         return;
