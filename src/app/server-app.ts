@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import type { ServerConfig } from '../config/server-config.js';
@@ -45,6 +46,7 @@ export interface RunningServer {
  */
 export async function startServer(config: ServerConfig, clock: Clock, logger: Logger): Promise<RunningServer> {
   const store = await openSqliteStore(join(config.dataDir, 'auxot.db'));
+  warnWhenReadableByOthers(config.dataDir, logger);
   const secrets = new SecretBox(loadMasterKey(config.masterKey, join(config.dataDir, 'master.key')));
   const dialectDependencies: DialectDependencies = { nowSeconds: () => Math.floor(clock.now() / 1000), newId };
   const openai = createOpenAiChatDialect(dialectDependencies);
@@ -98,7 +100,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const chatService = new ChatService({ planner, requestLog, clock, queue, breakers, logger, limits });
   const apiKeys = new ApiKeyService({ repository: store.apiKeys, authenticator, clock, newId });
   const routeService = new RouteService({ repository: store.routes, catalog: routes, providers: providerService, clock, newId });
-  const workerKeys = new WorkerKeyService({ repository: store.workerKeys, providers: providerService, clock, newId });
+  const workerKeys = new WorkerKeyService({ repository: store.workerKeys, providers: providerService, clock, newId, onRevoked: (keyId) => hub.disconnectKey(keyId) });
   const handler = createHttpApp({
     surfaces: {
       orgId: started.orgId,
@@ -179,4 +181,16 @@ function environmentProviders(config: ServerConfig): EnvironmentProvider[] {
     });
   }
   return providers;
+}
+
+/** The data directory holds the master key and the store; others on the machine should not read it. */
+function warnWhenReadableByOthers(dataDir: string, logger: Logger): void {
+  const mode = statSync(dataDir).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    logger.warn('the data directory is readable by other users; its files are owner-only, but restrict it too', {
+      dataDir,
+      mode: mode.toString(8),
+      fix: `chmod 700 ${dataDir}`,
+    });
+  }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GENERATE_KEY_COMMAND, isStrongSecret, MIN_ADMIN_KEY_LENGTH } from '../governance/secret-strength.js';
 import { DEFAULT_ANSWER_LIMITS } from '../providers/answer-limits.js';
 
 /** Everything `auxot serve` needs to start, read once from flags and the environment by `main.ts`. */
@@ -39,7 +40,9 @@ const schema = z.object({
   queueMaxWaiting: z.coerce.number().int().nonnegative(),
   breakerFailureThreshold: z.coerce.number().int().positive(),
   breakerCooldownMs: z.coerce.number().int().positive(),
-  adminKey: optionalText,
+  adminKey: optionalText.refine((value) => value === undefined || isStrongSecret(value), {
+    message: `AUXOT_ADMIN_KEY must be at least ${MIN_ADMIN_KEY_LENGTH} characters of random text (it becomes an owner key); generate one with: ${GENERATE_KEY_COMMAND}`,
+  }),
   masterKey: optionalText,
   openaiApiKey: optionalText,
   openaiBaseUrl: optionalText,

@@ -92,6 +92,13 @@ export class ProviderService {
   async update(orgId: string, idOrName: string, input: unknown): Promise<ProviderView> {
     const changes = parseInput(updateProviderSchema, input);
     const current = await this.find(orgId, idOrName);
+    const moves = changes.baseUrl !== undefined && withoutTrailingSlash(changes.baseUrl) !== withoutTrailingSlash(current.baseUrl ?? '');
+    if (moves && current.sealedApiKey !== null && changes.apiKey === undefined) {
+      // Otherwise anyone who may edit a provider could send its stored key to a host of their choosing.
+      throw new GatewayError('invalid_request', `Changing the baseUrl of '${current.name}' would send its stored API key to a new address: send apiKey again with the new baseUrl (or apiKey: null to drop the key)`, {
+        param: 'apiKey',
+      });
+    }
     const record: ProviderRecord = {
       ...current,
       tier: changes.tier ?? current.tier,
@@ -170,4 +177,8 @@ function resolveModels(input: CreateProviderInput): string[] {
     throw new GatewayError('invalid_request', `A ${input.kind} provider needs a list of models`, { param: 'models' });
   }
   return models;
+}
+
+function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, '');
 }

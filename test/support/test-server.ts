@@ -6,7 +6,7 @@ import { loadServerConfig } from '../../src/config/server-config.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { createLogger } from '../../src/platform/logger.js';
 
-export const TEST_ADMIN_KEY = 'axk_test-owner-key-0123456789';
+export const TEST_ADMIN_KEY = 'axk_test-owner-key-0123456789abcdefghijkl';
 
 export interface TestServer {
   url: string;

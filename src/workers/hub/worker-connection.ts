@@ -23,6 +23,8 @@ export class WorkerConnection {
   constructor(
     readonly id: string,
     readonly providerId: string,
+    /** The worker key it authenticated with: revoking the key disconnects it. */
+    readonly keyId: string,
     readonly hello: Hello,
     private readonly socket: WebSocket,
     now: number,

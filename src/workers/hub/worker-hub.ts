@@ -96,6 +96,21 @@ export class WorkerHub {
     );
   }
 
+  /**
+   * A worker key was revoked: the workers using it are cut off at once. Their jobs that had not
+   * started answering fail over to other candidates; started ones end with an in-stream error.
+   */
+  disconnectKey(keyId: string): void {
+    for (const pool of this.pools.values()) {
+      for (const connection of pool.workers()) {
+        if (connection.keyId !== keyId) continue;
+        pool.detach(connection, 'worker key revoked');
+        connection.close(CLOSE_CODES.unauthorized, 'worker key revoked');
+        this.dependencies.logger.info('worker disconnected: its key was revoked', { worker: connection.name, provider: pool.name });
+      }
+    }
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     for (const pool of this.pools.values()) {
@@ -152,13 +167,13 @@ export class WorkerHub {
     }
     const key = await this.dependencies.workerKeys.findByHash(hashKeySecret(hello.key));
     const pool = key === undefined || key.revokedAt !== null ? undefined : this.pools.get(key.providerId);
-    if (pool === undefined) {
+    if (key === undefined || pool === undefined) {
       socket.close(CLOSE_CODES.unauthorized, 'invalid worker key');
       return undefined;
     }
     if (socket.readyState !== socket.OPEN) return undefined;
     const { clock } = this.dependencies;
-    const connection = new WorkerConnection(this.dependencies.newId('wrk_'), pool.id, hello, socket, clock.now());
+    const connection = new WorkerConnection(this.dependencies.newId('wrk_'), pool.id, key.id, hello, socket, clock.now());
     socket.on('close', (code: number) => pool.detach(connection, `socket closed (${code})`));
     connection.send({
       type: 'hello-ack',
