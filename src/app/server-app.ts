@@ -59,7 +59,12 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
 
   const registry = new ProviderRegistry();
-  const queue = new DispatchQueue({ ...DEFAULT_QUEUE_OPTIONS, maxWaitMs: config.queueMaxWaitMs, maxWaiting: config.queueMaxWaiting });
+  const queue = new DispatchQueue({
+    ...DEFAULT_QUEUE_OPTIONS,
+    maxWaitMs: config.queueMaxWaitMs,
+    maxWaitingPerProvider: config.queueMaxWaiting,
+    maxWaitingTotal: config.queueMaxWaitingTotal,
+  });
   const breakers = new CircuitBreakers(clock, {
     ...DEFAULT_BREAKER_OPTIONS,
     failureThreshold: config.breakerFailureThreshold,
@@ -84,7 +89,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     capacitySignal: queue,
     workerProvider: (record) => hub.poolFor(record),
   });
-  const providerService = new ProviderService({ repository: store.providers, registry, factory, secrets, clock, newId });
+  const providerService = new ProviderService({ repository: store.providers, registry, factory, secrets, clock, newId, waitingFor: (id) => queue.waitingFor(id) });
   const routes = new RouteCatalog();
   const authenticator = new Authenticator(store.apiKeys, clock);
   const requestLog = new RequestLogWriter(store.requestLog, {

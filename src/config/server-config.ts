@@ -14,7 +14,9 @@ export interface ServerConfig {
   /** How often workers must speak; one silent for three intervals is dropped. */
   workerHeartbeatMs: number;
   queueMaxWaitMs: number;
+  /** Requests that may wait for one provider, and for all of them together (a memory guard). */
   queueMaxWaiting: number;
+  queueMaxWaitingTotal: number;
   breakerFailureThreshold: number;
   breakerCooldownMs: number;
   adminKey: string | undefined;
@@ -38,6 +40,7 @@ const schema = z.object({
   workerHeartbeatMs: z.coerce.number().int().positive(),
   queueMaxWaitMs: z.coerce.number().int().nonnegative(),
   queueMaxWaiting: z.coerce.number().int().nonnegative(),
+  queueMaxWaitingTotal: z.coerce.number().int().nonnegative(),
   breakerFailureThreshold: z.coerce.number().int().positive(),
   breakerCooldownMs: z.coerce.number().int().positive(),
   adminKey: optionalText.refine((value) => value === undefined || isStrongSecret(value), {
@@ -67,6 +70,7 @@ export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { conf
     workerHeartbeatMs: env.AUXOT_WORKER_HEARTBEAT_MS ?? '5000',
     queueMaxWaitMs: env.AUXOT_QUEUE_MAX_WAIT_MS ?? '30000',
     queueMaxWaiting: env.AUXOT_QUEUE_MAX_WAITING ?? '1000',
+    queueMaxWaitingTotal: env.AUXOT_QUEUE_MAX_WAITING_TOTAL ?? '10000',
     breakerFailureThreshold: env.AUXOT_BREAKER_FAILURES ?? '3',
     breakerCooldownMs: env.AUXOT_BREAKER_COOLDOWN_MS ?? '30000',
     adminKey: env.AUXOT_ADMIN_KEY,
@@ -92,6 +96,7 @@ export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { conf
       workerHeartbeatMs: value.workerHeartbeatMs,
       queueMaxWaitMs: value.queueMaxWaitMs,
       queueMaxWaiting: value.queueMaxWaiting,
+      queueMaxWaitingTotal: value.queueMaxWaitingTotal,
       breakerFailureThreshold: value.breakerFailureThreshold,
       breakerCooldownMs: value.breakerCooldownMs,
       adminKey: value.adminKey,

@@ -27,6 +27,8 @@ export interface ProviderView {
   createdAt: string;
   updatedAt: string;
   capacity?: { state: string; inFlight: number; limit: number | null };
+  /** Requests waiting for this provider's capacity right now. */
+  queue?: { waiting: number };
 }
 
 export interface ProviderServiceDependencies {
@@ -36,6 +38,8 @@ export interface ProviderServiceDependencies {
   secrets: SecretBox;
   clock: Clock;
   newId(prefix: string): string;
+  /** How many requests wait for a provider's capacity (the dispatch queue). */
+  waitingFor?: (providerId: string) => number;
 }
 
 /**
@@ -163,6 +167,7 @@ export class ProviderService {
       createdAt: new Date(record.createdAt).toISOString(),
       updatedAt: new Date(record.updatedAt).toISOString(),
       ...(capacity === undefined ? {} : { capacity: { state: capacity.state, inFlight: capacity.inFlight, limit: capacity.limit ?? null } }),
+      ...(live === undefined || this.dependencies.waitingFor === undefined ? {} : { queue: { waiting: this.dependencies.waitingFor(record.id) } }),
     };
   }
 }
