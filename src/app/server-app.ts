@@ -10,11 +10,15 @@ import { createOpenAiChatDialect } from '../dialects/openai-chat/index.js';
 import { ChatService } from '../gateway/chat-service.js';
 import { Authenticator } from '../governance/authenticator.js';
 import { RequestLogWriter } from '../governance/request-log-writer.js';
+import type { HttpHandler } from '../http/dispatcher.js';
 import { createHttpApp } from '../http/http-app.js';
+import { sendJson } from '../http/send.js';
 import { ApiKeyService } from '../management/api-key-service.js';
-import { bootstrap, type EnvironmentProvider } from '../management/bootstrap.js';
+import { bootstrap, ensureOrganization, type EnvironmentProvider } from '../management/bootstrap.js';
 import { ProviderService } from '../management/provider-service.js';
 import type { Clock } from '../platform/clock.js';
+import { HopMarker } from '../platform/hop-marker.js';
+import { SelfAddress } from '../platform/self-address.js';
 import { newId } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import { ProviderFactory } from '../providers/provider-factory.js';
@@ -48,6 +52,29 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const store = await openSqliteStore(join(config.dataDir, 'auxot.db'));
   warnWhenReadableByOthers(config.dataDir, logger);
   const secrets = new SecretBox(loadMasterKey(config.masterKey, join(config.dataDir, 'master.key')));
+  const organization = await ensureOrganization(store, clock, newId);
+  const hop = new HopMarker(organization.orgId);
+
+  // Listening comes first, so the server knows its own address (a provider pointing here would
+  // loop); until everything is wired, requests are answered 503.
+  let handler: HttpHandler | undefined;
+  let activeRequests = 0;
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 }, (request, response) => {
+    activeRequests++;
+    response.once('close', () => activeRequests--);
+    if (handler === undefined) sendJson(response, 503, { error: { type: 'overloaded', message: 'Auxot is starting' } }, { 'retry-after': '1' });
+    else handler(request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const self = new SelfAddress(port, config.host);
+
   const dialectDependencies: DialectDependencies = { nowSeconds: () => Math.floor(clock.now() / 1000), newId };
   const openai = createOpenAiChatDialect(dialectDependencies);
   const anthropic = createAnthropicMessagesDialect(dialectDependencies);
@@ -71,7 +98,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     cooldownMs: config.breakerCooldownMs,
   });
   const hub = new WorkerHub(
-    { workerKeys: store.workerKeys, capacitySignal: queue, clock, logger, newId },
+    { workerKeys: store.workerKeys, capacitySignal: queue, clock, logger, newId, hop },
     {
       ...DEFAULT_HUB_OPTIONS,
       heartbeatIntervalMs: config.workerHeartbeatMs,
@@ -84,31 +111,43 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     dialects,
     dispatcher,
     limits,
+    hop,
     clock,
     secrets,
     capacitySignal: queue,
     workerProvider: (record) => hub.poolFor(record),
   });
-  const providerService = new ProviderService({ repository: store.providers, registry, factory, secrets, clock, newId, waitingFor: (id) => queue.waitingFor(id) });
+  const providerService = new ProviderService({
+    repository: store.providers,
+    registry,
+    factory,
+    secrets,
+    clock,
+    newId,
+    waitingFor: (id) => queue.waitingFor(id),
+    self,
+  });
   const routes = new RouteCatalog();
   const authenticator = new Authenticator(store.apiKeys, clock);
   const requestLog = new RequestLogWriter(store.requestLog, {
     onError: (error) => logger.error('request log write failed; will retry', { error: String(error) }),
   });
 
-  const started = await bootstrap(store, providerService, { adminKey: config.adminKey, environmentProviders: environmentProviders(config) }, clock, newId);
-  if (!started.firstStart) await providerService.loadAll(started.orgId);
-  routes.replaceAll(await store.routes.list(started.orgId));
+  const { orgId } = organization;
+  if (!organization.firstStart) await providerService.loadAll(orgId);
+  const started = await bootstrap(store, providerService, organization, { adminKey: config.adminKey, environmentProviders: environmentProviders(config) }, clock, newId);
+  routes.replaceAll(await store.routes.list(orgId));
   for (const name of started.addedProviders) logger.info('added provider from the environment', { provider: name });
+  for (const skipped of started.skippedProviders) logger.warn(skipped.reason, { provider: skipped.name });
 
   const planner = new RoutePlanner(registry, routes);
   const chatService = new ChatService({ planner, requestLog, clock, queue, breakers, logger, limits });
   const apiKeys = new ApiKeyService({ repository: store.apiKeys, authenticator, clock, newId });
   const routeService = new RouteService({ repository: store.routes, catalog: routes, providers: providerService, clock, newId });
   const workerKeys = new WorkerKeyService({ repository: store.workerKeys, providers: providerService, clock, newId, onRevoked: (keyId) => hub.disconnectKey(keyId) });
-  const handler = createHttpApp({
+  const app = createHttpApp({
     surfaces: {
-      orgId: started.orgId,
+      orgId,
       authenticator,
       chatService,
       requestLog,
@@ -116,6 +155,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       routes,
       clock,
       logger,
+      hop,
       maxBodyBytes: config.maxBodyBytes,
       newId,
     },
@@ -134,22 +174,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     },
     logger,
   });
-
-  let activeRequests = 0;
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 }, (request, response) => {
-    activeRequests++;
-    response.once('close', () => activeRequests--);
-    handler(request, response);
-  });
   hub.attach(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  handler = app;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -169,19 +195,26 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       await store.close();
     })());
 
-  return { server, port, generatedOwnerKey: started.generatedOwnerKey, routes: () => handler.router.routes(), close };
+  return { server, port, generatedOwnerKey: started.generatedOwnerKey, routes: () => app.router.routes(), close };
 }
 
 function environmentProviders(config: ServerConfig): EnvironmentProvider[] {
   const providers: EnvironmentProvider[] = [];
   if (config.openai !== undefined) {
-    providers.push({ name: 'openai', kind: 'openai', apiKey: config.openai.apiKey, ...(config.openai.baseUrl === undefined ? {} : { baseUrl: config.openai.baseUrl }) });
+    providers.push({
+      name: 'openai',
+      kind: 'openai',
+      apiKey: config.openai.apiKey,
+      baseUrlVariable: 'OPENAI_BASE_URL',
+      ...(config.openai.baseUrl === undefined ? {} : { baseUrl: config.openai.baseUrl }),
+    });
   }
   if (config.anthropic !== undefined) {
     providers.push({
       name: 'anthropic',
       kind: 'anthropic',
       apiKey: config.anthropic.apiKey,
+      baseUrlVariable: 'ANTHROPIC_BASE_URL',
       ...(config.anthropic.baseUrl === undefined ? {} : { baseUrl: config.anthropic.baseUrl }),
     });
   }

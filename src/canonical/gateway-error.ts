@@ -20,6 +20,7 @@ export type GatewayErrorCode =
   | 'no_capacity'
   | 'upstream_error'
   | 'upstream_timeout'
+  | 'loop_detected'
   | 'internal';
 
 export interface GatewayErrorOptions {
@@ -65,6 +66,7 @@ function defaultRetryable(code: GatewayErrorCode): boolean {
     case 'not_found':
     case 'method_not_allowed':
     case 'payload_too_large':
+    case 'loop_detected':
     case 'internal':
       return false;
   }
@@ -95,6 +97,8 @@ export function statusForCode(code: GatewayErrorCode): number {
       return 502;
     case 'upstream_timeout':
       return 504;
+    case 'loop_detected':
+      return 508;
     case 'internal':
       return 500;
   }

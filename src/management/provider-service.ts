@@ -40,6 +40,8 @@ export interface ProviderServiceDependencies {
   newId(prefix: string): string;
   /** How many requests wait for a provider's capacity (the dispatch queue). */
   waitingFor?: (providerId: string) => number;
+  /** Tells whether a base URL reaches this server itself (a provider there would loop). */
+  self?: { pointsHere(url: string): Promise<boolean> };
 }
 
 /**
@@ -54,6 +56,11 @@ export class ProviderService {
     for (const record of await this.dependencies.repository.list(orgId)) {
       if (record.enabled) this.dependencies.registry.put(this.dependencies.factory.build(record));
     }
+  }
+
+  /** True when a base URL would reach this very server. */
+  async pointsAtThisServer(baseUrl: string): Promise<boolean> {
+    return (await this.dependencies.self?.pointsHere(baseUrl)) === true;
   }
 
   async list(orgId: string): Promise<ProviderView[]> {
@@ -87,6 +94,7 @@ export class ProviderService {
       updatedAt: now,
     };
     this.checkWorkerShape(record, parsed.apiKey !== undefined);
+    await this.refuseSelf(record.baseUrl);
     const live = record.enabled ? this.dependencies.factory.build(record) : undefined;
     await repository.insert(record);
     if (live !== undefined) this.dependencies.registry.put(live);
@@ -119,6 +127,7 @@ export class ProviderService {
       updatedAt: this.dependencies.clock.now(),
     };
     this.checkWorkerShape(record, typeof changes.apiKey === 'string');
+    if (moves) await this.refuseSelf(record.baseUrl);
     const live = record.enabled ? this.dependencies.factory.build(record) : undefined;
     await this.dependencies.repository.update(record);
     const replaced = live === undefined ? this.dependencies.registry.remove(record.id) : this.dependencies.registry.put(live);
@@ -139,6 +148,12 @@ export class ProviderService {
     const record = byId?.orgId === orgId ? byId : await repository.findByName(orgId, idOrName);
     if (record === undefined) throw new GatewayError('not_found', `No provider '${idOrName}'`);
     return record;
+  }
+
+  private async refuseSelf(baseUrl: string | null): Promise<void> {
+    if (baseUrl !== null && (await this.pointsAtThisServer(baseUrl))) {
+      throw new GatewayError('invalid_request', `The baseUrl ${baseUrl} is this Auxot server itself: requests to it would come straight back`, { param: 'baseUrl' });
+    }
   }
 
   private checkWorkerShape(record: ProviderRecord, hasApiKey: boolean): void {

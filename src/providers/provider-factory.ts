@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Dialect } from '../dialects/dialect.js';
 import type { Clock } from '../platform/clock.js';
+import type { HopMarker } from '../platform/hop-marker.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { ProviderRecord } from '../store/records.js';
 import type { AnswerLimits } from './answer-limits.js';
@@ -11,6 +12,7 @@ export interface ProviderFactoryDependencies {
   dialects: ReadonlyMap<string, Dialect>;
   dispatcher: Dispatcher;
   limits: AnswerLimits;
+  hop: HopMarker;
   clock: Clock;
   secrets: SecretBox;
   capacitySignal: CapacitySignal;

@@ -3,6 +3,7 @@ import { Agent } from 'undici';
 import { startMockUpstream, type MockUpstream } from '../../test/support/mock-upstreams/index.js';
 import { GatewayError } from '../canonical/gateway-error.js';
 import { createOpenAiChatDialect } from '../dialects/openai-chat/index.js';
+import { HopMarker } from '../platform/hop-marker.js';
 import { newId } from '../platform/ids.js';
 import type { Clock } from '../platform/clock.js';
 import { DEFAULT_ANSWER_LIMITS } from '../providers/answer-limits.js';
@@ -48,7 +49,7 @@ describe('executeWithFallback with open circuits and paused upstreams', () => {
   function provider(name: string, upstream: MockUpstream): HttpProvider {
     return new HttpProvider(
       { id: `prov_${name}`, name, kind: 'openai-compatible', tier: 'cloud', baseUrl: upstream.baseUrl, apiKey: undefined, models: ['m'], settings: {} },
-      { dialects: new Map([[dialect.id, dialect]]), dispatcher, clock, capacitySignal: queue, limits: DEFAULT_ANSWER_LIMITS },
+      { dialects: new Map([[dialect.id, dialect]]), dispatcher, clock, capacitySignal: queue, limits: DEFAULT_ANSWER_LIMITS, hop: new HopMarker('test-deployment') },
     );
   }
 

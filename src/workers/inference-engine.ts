@@ -27,6 +27,8 @@ export interface EngineJob {
   /** The concrete model to run (the route already resolved aliases). */
   model: string;
   signal: AbortSignal;
+  /** The `Via` value for any HTTP request the engine makes on this job's behalf (loop detection). */
+  via?: string;
   /** Engines that know what a job cost (Claude Code's total_cost_usd) report it here. */
   reportCost?(usd: number): void;
 }

@@ -47,6 +47,8 @@ function wireErrorKind(code: GatewayErrorCode): WireErrorKind {
       return { status: 502, type: 'api_error' };
     case 'upstream_timeout':
       return { status: 504, type: 'timeout_error' };
+    case 'loop_detected':
+      return { status: 508, type: 'api_error' };
     case 'internal':
       return { status: 500, type: 'api_error' };
   }

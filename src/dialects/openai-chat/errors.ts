@@ -34,6 +34,8 @@ function kindFor(code: GatewayErrorCode): WireErrorKind {
       return { status: 502, type: 'server_error', code: 'upstream_error' };
     case 'upstream_timeout':
       return { status: 504, type: 'server_error', code: 'upstream_timeout' };
+    case 'loop_detected':
+      return { status: 508, type: 'server_error', code: 'loop_detected' };
     case 'internal':
       return { status: 500, type: 'server_error', code: null };
   }

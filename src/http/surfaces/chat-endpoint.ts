@@ -7,7 +7,7 @@ import { parseJsonBody, readBody } from '../read-body.js';
 import type { RouteHandler } from '../router.js';
 import { sendDialectError } from '../send.js';
 import { answerableError } from '../../gateway/unexpected-error.js';
-import type { SurfaceContext, SurfaceDialect } from './surface-context.js';
+import { refuseLoop, type SurfaceContext, type SurfaceDialect } from './surface-context.js';
 
 /** Caller headers that matter to an upstream of the same dialect; nothing else is forwarded. */
 const FORWARDED_HEADERS = ['anthropic-version', 'anthropic-beta'] as const;
@@ -26,6 +26,7 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
     let model: string | undefined;
     let stream = false;
     try {
+      const via = refuseLoop(context, request.headers);
       principal = await context.authenticator.authenticate(callerKey(request.headers));
       const raw = await readBody(request, context.maxBodyBytes);
       const chatRequest = dialect.decodeRequest(parseJsonBody(raw));
@@ -33,6 +34,7 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
       stream = chatRequest.stream;
       chatRequest.source.raw = raw;
       chatRequest.source.headers = forwardedHeaders(request.headers);
+      if (via !== undefined) chatRequest.source.via = via;
       await context.chatService.handle({
         request: chatRequest,
         principal,

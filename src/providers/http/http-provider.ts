@@ -3,6 +3,7 @@ import { errorFromUpstreamStatus, GatewayError } from '../../canonical/gateway-e
 import type { ChatRequest } from '../../canonical/chat-request.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import type { Clock } from '../../platform/clock.js';
+import type { HopMarker } from '../../platform/hop-marker.js';
 import { redactCredentials } from '../../platform/redact-credentials.js';
 import type { ProviderSettings, ProviderTier } from '../../store/records.js';
 import type { AnswerLimits } from '../answer-limits.js';
@@ -26,6 +27,8 @@ export interface HttpProviderConfig {
 
 export interface HttpProviderDependencies {
   dialects: ReadonlyMap<string, Dialect>;
+  /** Marks every upstream request with this deployment's hop, so a loop back into Auxot is cut. */
+  hop: HopMarker;
   limits: AnswerLimits;
   dispatcher: Dispatcher;
   clock: Clock;
@@ -120,7 +123,7 @@ export class HttpProvider implements Provider {
         origin: this.origin,
         path: this.basePath + this.profile.chatPath,
         method: 'POST',
-        headers: this.headers(passthrough ? request.source.headers : {}, upstreamStreams),
+        headers: this.headers(passthrough ? request.source.headers : {}, upstreamStreams, request.source.via),
         body,
         signal: call.signal,
         headersTimeout:
@@ -169,7 +172,7 @@ export class HttpProvider implements Provider {
       origin: this.origin,
       path: this.basePath + path,
       method: 'POST',
-      headers: this.headers(request.source.headers, false),
+      headers: this.headers(request.source.headers, false, request.source.via),
       body: this.dialect.preparePassthrough(request, model).body,
       headersTimeout: 30_000,
       bodyTimeout: 30_000,
@@ -184,10 +187,11 @@ export class HttpProvider implements Provider {
     // The shared dispatcher belongs to the composition root.
   }
 
-  private headers(callerHeaders: Record<string, string>, stream: boolean): Record<string, string> {
+  private headers(callerHeaders: Record<string, string>, stream: boolean, via: string | undefined): Record<string, string> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: stream ? 'text/event-stream' : 'application/json',
+      via: this.dependencies.hop.viaFor(via),
       ...this.profile.authHeaders(this.config.apiKey),
     };
     if (this.profile.dialect === 'anthropic-messages') {

@@ -40,7 +40,14 @@ export async function runClaudeJob(run: ClaudeJobRun): Promise<void> {
   const claude = new ClaudeProcess({
     bin: settings.claudeBin,
     args: claudeArgs({ model: job.model, request: job.request, systemPromptFile, ...settings }),
-    env: claudeEnv({ operatorEnv: settings.env, home: run.workspace.home, tmpDir: run.workspace.tmpDir, jobTag, request: job.request }),
+    env: claudeEnv({
+      operatorEnv: settings.env,
+      home: run.workspace.home,
+      tmpDir: run.workspace.tmpDir,
+      jobTag,
+      request: job.request,
+      ...(job.via === undefined ? {} : { via: job.via }),
+    }),
     cwd: run.workspace.cwd,
     jobTag,
     killGraceMs: settings.killGraceMs,

@@ -104,7 +104,7 @@ export class WorkerClient {
         this.options.logger.info('connected', { provider: message.provider.name, tier: message.provider.tier, workerId: message.workerId });
         return;
       case 'job':
-        void this.runJob(message.jobId, message.model, message.request);
+        void this.runJob(message);
         return;
       case 'cancel':
         this.running.get(message.jobId)?.abort();
@@ -115,7 +115,7 @@ export class WorkerClient {
     }
   }
 
-  private async runJob(jobId: string, model: string, request: Extract<ServerToWorker, { type: 'job' }>['request']): Promise<void> {
+  private async runJob({ jobId, model, request, via }: Extract<ServerToWorker, { type: 'job' }>): Promise<void> {
     const controller = new AbortController();
     this.running.set(jobId, controller);
     const started = performance.now();
@@ -128,6 +128,7 @@ export class WorkerClient {
         model,
         request,
         signal: controller.signal,
+        ...(via === undefined ? {} : { via }),
         reportCost: (usd) => {
           costUsd = usd;
         },

@@ -5,6 +5,7 @@ import { GatewayError } from '../../canonical/gateway-error.js';
 import type { ChatEvent } from '../../canonical/chat-event.js';
 import { hashKeySecret } from '../../governance/api-key-secret.js';
 import type { Clock } from '../../platform/clock.js';
+import type { HopMarker } from '../../platform/hop-marker.js';
 import type { Logger } from '../../platform/logger.js';
 import { redactCredentials } from '../../platform/redact-credentials.js';
 import type { CapacitySignal } from '../../providers/provider.js';
@@ -34,6 +35,7 @@ export const DEFAULT_HUB_OPTIONS: WorkerHubOptions = {
 
 export interface WorkerHubDependencies {
   workerKeys: WorkerKeyRepository;
+  hop: HopMarker;
   capacitySignal: CapacitySignal;
   clock: Clock;
   logger: Logger;

@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../../canonical/chat-request.js';
 import { GatewayError } from '../../canonical/gateway-error.js';
 import type { Clock } from '../../platform/clock.js';
+import type { HopMarker } from '../../platform/hop-marker.js';
 import { ModelMatcher } from '../../providers/model-matcher.js';
 import type {
   CapacityLease,
@@ -19,6 +20,8 @@ import type { WorkerConnection } from './worker-connection.js';
 
 export interface WorkerPoolDependencies {
   capacitySignal: CapacitySignal;
+  /** Marks the model requests workers make for a job, so a loop back into Auxot is cut. */
+  hop: HopMarker;
   clock: Clock;
   newId(prefix: string): string;
   /** Told when the pool is closed for good (its provider was removed or disabled). */
@@ -161,7 +164,7 @@ export class WorkerPoolProvider implements Provider {
       channel.fail(new GatewayError('upstream_timeout', `Worker ${connection.name} did not start answering within ${timeoutMs} ms`));
       this.finishJob(connection, jobId);
     }, timeoutMs);
-    connection.send({ type: 'job', jobId, model: call.model, request: toModelRequest(call.request) });
+    connection.send({ type: 'job', jobId, model: call.model, request: toModelRequest(call.request), via: this.dependencies.hop.viaFor(call.request.source.via) });
     try {
       await channel.started;
     } catch (error) {

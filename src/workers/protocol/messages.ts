@@ -58,7 +58,14 @@ export const serverToWorkerSchema = z.discriminatedUnion('type', [
     policy: workerPolicySchema,
     heartbeatIntervalMs: z.number().int().positive(),
   }),
-  z.object({ type: z.literal('job'), jobId, model: z.string(), request: modelRequestSchema }),
+  z.object({
+    type: z.literal('job'),
+    jobId,
+    model: z.string(),
+    request: modelRequestSchema,
+    /** The `Via` chain the worker sends with any model request it makes, so a loop back into Auxot is cut. */
+    via: z.string().max(4000).optional(),
+  }),
   z.object({ type: z.literal('cancel'), jobId }),
   z.object({ type: z.literal('policy-update'), policy: workerPolicySchema }),
 ]);

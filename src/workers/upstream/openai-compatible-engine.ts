@@ -42,7 +42,7 @@ export async function createOpenAiCompatibleEngine(options: OpenAiCompatibleEngi
         origin: base.origin,
         path: `${basePath}/chat/completions`,
         method: 'POST',
-        headers: headers(),
+        headers: job.via === undefined ? headers() : { ...headers(), via: job.via },
         body: JSON.stringify(body),
         signal: job.signal,
         headersTimeout: 600_000,
