@@ -104,6 +104,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       heartbeatIntervalMs: config.workerHeartbeatMs,
       heartbeatTimeoutMs: config.workerHeartbeatMs * 3,
       helloTimeoutMs: Math.max(1_000, config.workerHeartbeatMs * 2),
+      ackTimeoutMs: config.workerAckTimeoutMs,
     },
   );
   const limits = { maxEventBytes: config.maxEventBytes, maxAnswerBytes: config.maxAnswerBytes };

@@ -13,6 +13,8 @@ export interface ServerConfig {
   maxAnswerBytes: number;
   /** How often workers must speak; one silent for three intervals is dropped. */
   workerHeartbeatMs: number;
+  /** How long a worker has to acknowledge a job before it is taken back and served elsewhere. */
+  workerAckTimeoutMs: number;
   queueMaxWaitMs: number;
   /** Requests that may wait for one provider, and for all of them together (a memory guard). */
   queueMaxWaiting: number;
@@ -38,6 +40,7 @@ const schema = z.object({
   maxEventBytes: z.coerce.number().int().positive(),
   maxAnswerBytes: z.coerce.number().int().positive(),
   workerHeartbeatMs: z.coerce.number().int().positive(),
+  workerAckTimeoutMs: z.coerce.number().int().positive(),
   queueMaxWaitMs: z.coerce.number().int().nonnegative(),
   queueMaxWaiting: z.coerce.number().int().nonnegative(),
   queueMaxWaitingTotal: z.coerce.number().int().nonnegative(),
@@ -68,6 +71,7 @@ export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { conf
     maxEventBytes: env.AUXOT_MAX_EVENT_BYTES ?? String(DEFAULT_ANSWER_LIMITS.maxEventBytes),
     maxAnswerBytes: env.AUXOT_MAX_ANSWER_BYTES ?? String(DEFAULT_ANSWER_LIMITS.maxAnswerBytes),
     workerHeartbeatMs: env.AUXOT_WORKER_HEARTBEAT_MS ?? '5000',
+    workerAckTimeoutMs: env.AUXOT_WORKER_ACK_TIMEOUT_MS ?? '2000',
     queueMaxWaitMs: env.AUXOT_QUEUE_MAX_WAIT_MS ?? '30000',
     queueMaxWaiting: env.AUXOT_QUEUE_MAX_WAITING ?? '1000',
     queueMaxWaitingTotal: env.AUXOT_QUEUE_MAX_WAITING_TOTAL ?? '10000',
@@ -94,6 +98,7 @@ export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { conf
       maxEventBytes: value.maxEventBytes,
       maxAnswerBytes: value.maxAnswerBytes,
       workerHeartbeatMs: value.workerHeartbeatMs,
+      workerAckTimeoutMs: value.workerAckTimeoutMs,
       queueMaxWaitMs: value.queueMaxWaitMs,
       queueMaxWaiting: value.queueMaxWaiting,
       queueMaxWaitingTotal: value.queueMaxWaitingTotal,

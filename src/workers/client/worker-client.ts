@@ -104,6 +104,7 @@ export class WorkerClient {
         this.options.logger.info('connected', { provider: message.provider.name, tier: message.provider.tier, workerId: message.workerId });
         return;
       case 'job':
+        this.send({ type: 'job-ack', jobId: message.jobId });
         void this.runJob(message);
         return;
       case 'cancel':

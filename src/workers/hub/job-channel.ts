@@ -16,6 +16,7 @@ export class JobChannel {
   readonly started: Promise<void>;
   costUsd: number | undefined;
   private hasStarted = false;
+  private wasAcknowledged = false;
   private finished = false;
   private sawEnd = false;
   private resolveStarted!: () => void;
@@ -38,8 +39,18 @@ export class JobChannel {
     return this.hasStarted;
   }
 
+  /** The worker confirmed it has the job (its ack, or any event of it). */
+  get isAcknowledged(): boolean {
+    return this.wasAcknowledged;
+  }
+
+  acknowledge(): void {
+    this.wasAcknowledged = true;
+  }
+
   event(event: ChatEvent): void {
     if (this.finished) return;
+    this.wasAcknowledged = true;
     this.events.push(event);
     if (event.type === 'response-end' || event.type === 'error') this.sawEnd = true;
     if (!this.hasStarted && isMeaningfulEvent(event)) {

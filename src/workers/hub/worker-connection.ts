@@ -1,6 +1,8 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { CapacityLease } from '../../providers/provider.js';
 import type { ServerToWorker, WorkerToServer } from '../protocol/messages.js';
+import { endAfterCloseFrame } from './close-gracefully.js';
 import type { JobChannel } from './job-channel.js';
 
 type Hello = Extract<WorkerToServer, { type: 'hello' }>;
@@ -19,6 +21,8 @@ export class WorkerConnection {
   /** The worker asked for a pause (usage limits); no jobs until then. */
   pausedUntil = 0;
   lastSeen: number;
+  /** Left a job unacknowledged: no new jobs until it shows it is alive again (any frame). */
+  suspect = false;
 
   constructor(
     readonly id: string,
@@ -27,6 +31,8 @@ export class WorkerConnection {
     readonly keyId: string,
     readonly hello: Hello,
     private readonly socket: WebSocket,
+    /** The TCP connection under the WebSocket, to end it cleanly when the peer cannot answer. */
+    private readonly raw: Duplex,
     now: number,
   ) {
     this.slots = hello.slots;
@@ -38,7 +44,7 @@ export class WorkerConnection {
   }
 
   freeSlots(now: number, maxSlots: number | undefined): number {
-    if (this.pausedUntil > now) return 0;
+    if (this.suspect || this.pausedUntil > now) return 0;
     return Math.max(0, Math.min(this.slots, maxSlots ?? Number.POSITIVE_INFINITY) - this.reserved);
   }
 
@@ -50,7 +56,12 @@ export class WorkerConnection {
     this.socket.close(code, reason);
   }
 
-  terminate(): void {
-    this.socket.terminate();
+  /**
+   * Closes with a code and ends the TCP connection without waiting for the peer's close frame (a
+   * frozen worker sends none), yet without a reset: the frame reaches it whenever it reads again.
+   */
+  closeNow(code: number, reason: string): void {
+    this.socket.close(code, reason);
+    endAfterCloseFrame(this.raw);
   }
 }

@@ -13,6 +13,7 @@ import type { ProviderRecord } from '../../store/records.js';
 import type { WorkerKeyRepository } from '../../store/store.js';
 import type { WireEvent } from '../protocol/canonical-schemas.js';
 import { CLOSE_CODES, parseFrame, WORKER_PROTOCOL_VERSION, workerToServerSchema, type WorkerToServer } from '../protocol/messages.js';
+import { endAfterCloseFrame } from './close-gracefully.js';
 import { errorFromWire } from './job-channel.js';
 import { WorkerConnection } from './worker-connection.js';
 import { WorkerPoolProvider } from './worker-pool-provider.js';
@@ -24,6 +25,8 @@ export interface WorkerHubOptions {
   helloTimeoutMs: number;
   /** Largest frame a worker may send; `ws` would accept 100 MiB by default. */
   maxPayloadBytes: number;
+  /** How long a worker has to acknowledge a job (it answers at once unless frozen or partitioned). */
+  ackTimeoutMs: number;
 }
 
 export const DEFAULT_HUB_OPTIONS: WorkerHubOptions = {
@@ -31,6 +34,7 @@ export const DEFAULT_HUB_OPTIONS: WorkerHubOptions = {
   heartbeatTimeoutMs: 15_000,
   helloTimeoutMs: 10_000,
   maxPayloadBytes: 1024 * 1024,
+  ackTimeoutMs: 2_000,
 };
 
 export interface WorkerHubDependencies {
@@ -68,7 +72,7 @@ export class WorkerHub {
       existing.update(record);
       return existing;
     }
-    const pool = new WorkerPoolProvider(record, { ...this.dependencies, onClosed: () => this.pools.delete(record.id) });
+    const pool = new WorkerPoolProvider(record, { ...this.dependencies, ackTimeoutMs: this.options.ackTimeoutMs, onClosed: () => this.pools.delete(record.id) });
     this.pools.set(record.id, pool);
     return pool;
   }
@@ -80,11 +84,11 @@ export class WorkerHub {
         socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
         return;
       }
-      this.sockets.handleUpgrade(request, socket, head, (webSocket) => this.accept(webSocket));
+      this.sockets.handleUpgrade(request, socket, head, (webSocket) => this.accept(webSocket, socket));
     });
   }
 
-  connectedWorkers(): Array<{ id: string; name: string; provider: string; engine: string; models: string[]; slots: number; busy: number }> {
+  connectedWorkers(): Array<{ id: string; name: string; provider: string; engine: string; models: string[]; slots: number; busy: number; suspect: boolean }> {
     return [...this.pools.values()].flatMap((pool) =>
       pool.workers().map((connection) => ({
         id: connection.id,
@@ -94,6 +98,7 @@ export class WorkerHub {
         models: connection.hello.models,
         slots: connection.slots,
         busy: connection.reserved,
+        suspect: connection.suspect,
       })),
     );
   }
@@ -124,7 +129,7 @@ export class WorkerHub {
     await new Promise<void>((resolve) => this.sockets.close(() => resolve()));
   }
 
-  private accept(socket: WebSocket): void {
+  private accept(socket: WebSocket, raw: Duplex): void {
     const helloTimer = setTimeout(() => socket.close(CLOSE_CODES.unauthorized, 'no hello received'), this.options.helloTimeoutMs);
     // Frames that arrive while the hello is being checked (a key lookup) wait here, in order.
     let pending: RawData[] | undefined;
@@ -140,7 +145,7 @@ export class WorkerHub {
       }
       pending = [];
       clearTimeout(helloTimer);
-      void this.greet(socket, data)
+      void this.greet(socket, raw, data)
         .then((receive) => {
           if (receive === undefined) return;
           deliver = receive;
@@ -152,11 +157,13 @@ export class WorkerHub {
           socket.close(CLOSE_CODES.protocolError, 'internal error');
         });
     });
-    socket.on('error', () => socket.terminate());
+    // `ws` has already sent the close frame (1009 for an oversized frame, 1002/1007 for a bad one);
+    // end the connection after it, never with a reset the worker could not read the reason through.
+    socket.on('error', () => endAfterCloseFrame(raw));
   }
 
   /** Checks the hello; on success attaches the worker and returns the handler for its later frames. */
-  private async greet(socket: WebSocket, data: RawData): Promise<((frame: RawData) => void) | undefined> {
+  private async greet(socket: WebSocket, raw: Duplex, data: RawData): Promise<((frame: RawData) => void) | undefined> {
     const parsed = parseFrame(workerToServerSchema, rawText(data));
     if (!parsed.ok || parsed.message.type !== 'hello') {
       socket.close(CLOSE_CODES.unauthorized, 'the first message must be a valid hello');
@@ -175,7 +182,7 @@ export class WorkerHub {
     }
     if (socket.readyState !== socket.OPEN) return undefined;
     const { clock } = this.dependencies;
-    const connection = new WorkerConnection(this.dependencies.newId('wrk_'), pool.id, key.id, hello, socket, clock.now());
+    const connection = new WorkerConnection(this.dependencies.newId('wrk_'), pool.id, key.id, hello, socket, raw, clock.now());
     socket.on('close', (code: number) => pool.detach(connection, `socket closed (${code})`));
     connection.send({
       type: 'hello-ack',
@@ -192,6 +199,11 @@ export class WorkerHub {
   private receive(pool: WorkerPoolProvider, connection: WorkerConnection, frame: RawData): void {
     const now = this.dependencies.clock.now();
     connection.lastSeen = now;
+    if (connection.suspect) {
+      // It speaks again: it may have jobs again.
+      connection.suspect = false;
+      this.dependencies.capacitySignal.notify();
+    }
     const parsed = parseFrame(workerToServerSchema, rawText(frame));
     if (!parsed.ok) {
       pool.detach(connection, 'protocol error');
@@ -208,6 +220,9 @@ export class WorkerHub {
         connection.close(CLOSE_CODES.protocolError, 'hello sent twice');
         return;
       case 'heartbeat':
+        return;
+      case 'job-ack':
+        connection.jobs.get(message.jobId)?.channel.acknowledge();
         return;
       case 'capacity':
         connection.slots = message.slots;
@@ -252,8 +267,7 @@ export class WorkerHub {
         if (connection.lastSeen >= deadline) continue;
         this.dependencies.logger.warn('worker missed its heartbeats', { worker: connection.name, provider: pool.name });
         pool.detach(connection, 'missed heartbeats');
-        connection.close(CLOSE_CODES.heartbeatTimeout, 'missed heartbeats');
-        connection.terminate();
+        connection.closeNow(CLOSE_CODES.heartbeatTimeout, 'missed heartbeats');
       }
     }
   }

@@ -2,6 +2,7 @@ import type { ChatRequest } from '../../canonical/chat-request.js';
 import { GatewayError } from '../../canonical/gateway-error.js';
 import type { Clock } from '../../platform/clock.js';
 import type { HopMarker } from '../../platform/hop-marker.js';
+import type { Logger } from '../../platform/logger.js';
 import { ModelMatcher } from '../../providers/model-matcher.js';
 import type {
   CapacityLease,
@@ -22,6 +23,9 @@ export interface WorkerPoolDependencies {
   capacitySignal: CapacitySignal;
   /** Marks the model requests workers make for a job, so a loop back into Auxot is cut. */
   hop: HopMarker;
+  logger: Logger;
+  /** How long a worker has to acknowledge a job before it is taken back and served elsewhere. */
+  ackTimeoutMs: number;
   clock: Clock;
   newId(prefix: string): string;
   /** Told when the pool is closed for good (its provider was removed or disabled). */
@@ -164,6 +168,17 @@ export class WorkerPoolProvider implements Provider {
       channel.fail(new GatewayError('upstream_timeout', `Worker ${connection.name} did not start answering within ${timeoutMs} ms`));
       this.finishJob(connection, jobId);
     }, timeoutMs);
+    // A frozen worker keeps its socket open but reads nothing: without an acknowledgement the job is
+    // taken back within seconds (not the heartbeat timeout) and the worker gets no more until it speaks.
+    const { ackTimeoutMs } = this.dependencies;
+    const ackTimer = setTimeout(() => {
+      if (channel.isAcknowledged || channel.isFinished) return;
+      connection.suspect = true;
+      this.dependencies.logger.warn('worker did not acknowledge a job; taking it back', { worker: connection.name, workerId: connection.id, provider: this.name, ackTimeoutMs });
+      connection.send({ type: 'cancel', jobId });
+      channel.fail(new GatewayError('upstream_error', `Worker ${connection.name} did not acknowledge the job within ${ackTimeoutMs} ms`, { retryable: true }));
+      this.finishJob(connection, jobId);
+    }, ackTimeoutMs);
     connection.send({ type: 'job', jobId, model: call.model, request: toModelRequest(call.request), via: this.dependencies.hop.viaFor(call.request.source.via) });
     try {
       await channel.started;
@@ -173,6 +188,7 @@ export class WorkerPoolProvider implements Provider {
       throw error;
     } finally {
       clearTimeout(timer);
+      clearTimeout(ackTimer);
     }
     return {
       type: 'stream',

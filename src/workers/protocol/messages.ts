@@ -6,7 +6,8 @@ import { modelRequestSchema, wireErrorSchema, wireEventSchema } from './canonica
  * `auxot worker` processes. Workers dial out to `/ws` (so they work behind NAT), authenticate in
  * their first message, and from then on exchange these JSON messages, one per WebSocket frame.
  */
-export const WORKER_PROTOCOL_VERSION = 1;
+/** 2: workers acknowledge each job at once (`job-ack`), so a job sent to a frozen worker is taken back quickly. */
+export const WORKER_PROTOCOL_VERSION = 2;
 
 const jobId = z.string().min(1).max(200);
 const usage = z.object({
@@ -36,6 +37,8 @@ export const workerToServerSchema = z.discriminatedUnion('type', [
     slots: z.number().int().positive().max(1024),
   }),
   z.object({ type: z.literal('heartbeat'), inFlight: z.number().int().nonnegative() }),
+  /** Sent the moment a job arrives, before any work: proof that the worker is alive and took it. */
+  z.object({ type: z.literal('job-ack'), jobId }),
   z.object({ type: z.literal('capacity'), slots: z.number().int().nonnegative().max(1024) }),
   z.object({ type: z.literal('job-event'), jobId, event: wireEventSchema }),
   z.object({
