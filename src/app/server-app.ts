@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { Agent } from 'undici';
 import type { ServerConfig } from '../config/server-config.js';
 import { createAnthropicMessagesDialect } from '../dialects/anthropic-messages/index.js';
@@ -16,7 +16,7 @@ import { ProviderService } from '../management/provider-service.js';
 import type { Clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
-import { ProviderFactory } from '../providers/provider-factory.js';
+import { ProviderFactory, sealOwner } from '../providers/provider-factory.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
 import { CircuitBreakers, DEFAULT_BREAKER_OPTIONS } from '../routing/circuit-breaker.js';
 import { DEFAULT_QUEUE_OPTIONS, DispatchQueue } from '../routing/dispatch-queue.js';
@@ -24,17 +24,30 @@ import { RouteService } from '../management/route-service.js';
 import { WorkerKeyService } from '../management/worker-key-service.js';
 import { DEFAULT_HUB_OPTIONS, WorkerHub } from '../workers/hub/worker-hub.js';
 import { RouteCatalog } from '../routing/route-catalog.js';
-import { RoutePlanner } from '../routing/route-planner.js';
+import { AUTO_ROUTE, RoutePlanner } from '../routing/route-planner.js';
 import { loadMasterKey } from '../secrets/master-key.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
+import { dataDirectoryError, listenError, masterKeyError } from './startup-error.js';
 
 export interface RunningServer {
   server: Server;
   port: number;
   /** The owner key generated on first start (printed once by the caller), if one was. */
   generatedOwnerKey: string | undefined;
+  /** What the server found configured at start, for the start-up report. */
+  startup: StartupSummary;
   close(): Promise<void>;
+}
+
+export interface StartupSummary {
+  storePath: string;
+  providers: Array<{ name: string; kind: string; tier: string; models: number }>;
+  /** Worker keys that are not revoked: the workers that may connect. */
+  workerKeys: number;
+  /** Candidates the `auto` route would try now (before capacity and health). */
+  autoCandidates: number;
 }
 
 /**
@@ -42,8 +55,18 @@ export interface RunningServer {
  * Nothing below this reads the environment or creates its own collaborators.
  */
 export async function startServer(config: ServerConfig, clock: Clock, logger: Logger): Promise<RunningServer> {
-  const store = await openSqliteStore(join(config.dataDir, 'auxot.db'));
-  const secrets = new SecretBox(loadMasterKey(config.masterKey, join(config.dataDir, 'master.key')));
+  const storePath = resolvePath(config.dataDir, 'auxot.db');
+  const store = await openSqliteStore(storePath).catch((error: unknown) => {
+    throw dataDirectoryError(config, error) ?? error;
+  });
+  let masterKey: Buffer;
+  try {
+    masterKey = loadMasterKey(config.masterKey, join(config.dataDir, 'master.key'));
+  } catch (error) {
+    await store.close();
+    throw dataDirectoryError(config, error) ?? masterKeyError(config, 'malformed', error);
+  }
+  const secrets = new SecretBox(masterKey);
   const dialectDependencies: DialectDependencies = { nowSeconds: () => Math.floor(clock.now() / 1000), newId };
   const openai = createOpenAiChatDialect(dialectDependencies);
   const anthropic = createAnthropicMessagesDialect(dialectDependencies);
@@ -62,7 +85,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     cooldownMs: config.breakerCooldownMs,
   });
   const hub = new WorkerHub(
-    { workerKeys: store.workerKeys, capacitySignal: queue, clock, logger, newId },
+    { workerKeys: store.workerKeys, capacitySignal: queue, clock, logger: logger.child({ component: 'worker-hub' }), newId },
     {
       ...DEFAULT_HUB_OPTIONS,
       heartbeatIntervalMs: config.workerHeartbeatMs,
@@ -85,12 +108,22 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     onError: (error) => logger.error('request log write failed; will retry', { error: String(error) }),
   });
 
+  if (!(await opensStoredSecrets(store, secrets))) {
+    await store.close();
+    throw masterKeyError(config, 'wrong', undefined);
+  }
   const started = await bootstrap(store, providerService, { adminKey: config.adminKey, environmentProviders: environmentProviders(config) }, clock, newId);
   if (!started.firstStart) await providerService.loadAll(started.orgId);
   routes.replaceAll(await store.routes.list(started.orgId));
   for (const name of started.addedProviders) logger.info('added provider from the environment', { provider: name });
 
   const planner = new RoutePlanner(registry, routes);
+  const startup: StartupSummary = {
+    storePath,
+    providers: registry.list().map((provider) => ({ name: provider.name, kind: provider.kind, tier: provider.tier, models: provider.listModels().length })),
+    workerKeys: (await store.workerKeys.list()).filter((key) => key.revokedAt === null && registry.get(key.providerId) !== undefined).length,
+    autoCandidates: planner.preview(AUTO_ROUTE).length,
+  };
   const chatService = new ChatService({ planner, requestLog, clock, queue, breakers });
   const apiKeys = new ApiKeyService({ repository: store.apiKeys, authenticator, clock, newId });
   const routeService = new RouteService({ repository: store.routes, catalog: routes, providers: providerService, clock, newId });
@@ -120,6 +153,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       requestLog: store.requestLog,
       flushRequestLog: () => requestLog.flush(),
     },
+    workerIdentity: (key) => hub.identify(key),
   });
 
   let activeRequests = 0;
@@ -135,6 +169,12 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    await hub.close();
+    await requestLog.close();
+    await dispatcher.close();
+    await store.close();
+    throw listenError(config, error) ?? error;
   });
   const port = (server.address() as AddressInfo).port;
 
@@ -156,7 +196,21 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       await store.close();
     })());
 
-  return { server, port, generatedOwnerKey: started.generatedOwnerKey, close };
+  return { server, port, generatedOwnerKey: started.generatedOwnerKey, startup, close };
+}
+
+/** False when the master key does not open a secret already in the store (the wrong key for this data). */
+async function opensStoredSecrets(store: Store, secrets: SecretBox): Promise<boolean> {
+  const organization = await store.organizations.first();
+  if (organization === undefined) return true;
+  const sealed = (await store.providers.list(organization.id)).find((record) => record.sealedApiKey !== null);
+  if (sealed?.sealedApiKey == null) return true;
+  try {
+    secrets.open(sealed.sealedApiKey, sealOwner(sealed.id));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function environmentProviders(config: ServerConfig): EnvironmentProvider[] {

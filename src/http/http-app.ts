@@ -9,6 +9,7 @@ import { chatEndpoint } from './surfaces/chat-endpoint.js';
 import { countTokensEndpoint } from './surfaces/count-tokens-endpoint.js';
 import { anthropicModelsEndpoint, openAiModelsEndpoint } from './surfaces/models-endpoints.js';
 import type { SurfaceContext, SurfaceDialect } from './surfaces/surface-context.js';
+import { workerIdentityEndpoint, type WorkerKeyIdentity } from './worker-identity-endpoint.js';
 
 export interface HttpAppDependencies {
   surfaces: SurfaceContext;
@@ -16,6 +17,8 @@ export interface HttpAppDependencies {
   openai: Dialect;
   anthropic: Dialect;
   admin: AdminServices;
+  /** Looks up a worker key for `GET /api/worker/identity`. */
+  workerIdentity: (key: string) => Promise<WorkerKeyIdentity | undefined>;
 }
 
 /**
@@ -42,6 +45,7 @@ export function createHttpApp(dependencies: HttpAppDependencies): (request: Inco
   router.on('GET', '/healthz', (_request, response) => sendJson(response, 200, { status: 'ok' }));
   router.on('HEAD', '/healthz', (_request, response) => void response.writeHead(200).end());
   registerAdminRoutes(router, dependencies.admin);
+  router.on('GET', '/api/worker/identity', workerIdentityEndpoint(dependencies.workerIdentity));
 
   return (request, response) => {
     const url = request.url ?? '/';

@@ -25,10 +25,26 @@ export function runAuxot(args: string[], env: Record<string, string>): CliResult
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The JSON log lines in a process's output (lines that are not JSON, like the owner-key banner, are skipped). */
+export function logEntries(output: string): Array<Record<string, any>> {
+  const entries: Array<Record<string, any>> = [];
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      entries.push(JSON.parse(line));
+    } catch {
+      // a line cut in the middle of a read
+    }
+  }
+  return entries;
+}
+
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
   output(): string;
+  /** The JSON log lines so far. */
+  logs(): Array<Record<string, any>>;
   stop(): Promise<number | null>;
 }
 
@@ -44,13 +60,18 @@ export function startAuxotServe(args: string[], env: Record<string, string>): Pr
     const timer = setTimeout(() => reject(new Error(`auxot serve did not start:\n${output}`)), 20_000);
     const onData = (data: Buffer): void => {
       output += data.toString();
-      const match = /auxot listening url=(http:\/\/[\d.]+:\d+)/.exec(output);
-      if (match?.[1] === undefined) return;
+      const listening = logEntries(output).find((entry) => entry.msg === 'auxot listening');
+      if (listening === undefined) return;
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.stdout.on('data', (more: Buffer) => (output += more.toString()));
+      child.stderr.on('data', (more: Buffer) => (output += more.toString()));
       clearTimeout(timer);
       resolve({
         child,
-        url: match[1],
+        url: String(listening.url),
         output: () => output,
+        logs: () => logEntries(output),
         stop: async () => {
           child.kill('SIGTERM');
           return exited;

@@ -20,8 +20,15 @@ export class WorkerConnection {
   pausedUntil = 0;
   lastSeen: number;
 
+  readonly connectedAt: number;
+
+  /**
+   * `id` is the worker key's id and `name` the hello's name or else the key's, so a worker is
+   * known by the same id and name in `workers list`, request records and logs, across reconnects.
+   */
   constructor(
     readonly id: string,
+    readonly name: string,
     readonly providerId: string,
     readonly hello: Hello,
     private readonly socket: WebSocket,
@@ -29,10 +36,7 @@ export class WorkerConnection {
   ) {
     this.slots = hello.slots;
     this.lastSeen = now;
-  }
-
-  get name(): string {
-    return this.hello.name;
+    this.connectedAt = now;
   }
 
   freeSlots(now: number, maxSlots: number | undefined): number {
