@@ -18,6 +18,7 @@ import { newId } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import { ProviderFactory, sealOwner } from '../providers/provider-factory.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
+import { discoverModels } from '../providers/http/model-discovery.js';
 import { CircuitBreakers, DEFAULT_BREAKER_OPTIONS } from '../routing/circuit-breaker.js';
 import { DEFAULT_QUEUE_OPTIONS, DispatchQueue } from '../routing/dispatch-queue.js';
 import { RouteService } from '../management/route-service.js';
@@ -101,7 +102,16 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     capacitySignal: queue,
     workerProvider: (record) => hub.poolFor(record),
   });
-  const providerService = new ProviderService({ repository: store.providers, registry, factory, secrets, clock, newId });
+  const providerService = new ProviderService({
+    repository: store.providers,
+    registry,
+    factory,
+    secrets,
+    clock,
+    newId,
+    discoverModels: (input) => discoverModels(input, dispatcher),
+    logger,
+  });
   const routes = new RouteCatalog();
   const authenticator = new Authenticator(store.apiKeys, clock);
   const requestLog = new RequestLogWriter(store.requestLog, {

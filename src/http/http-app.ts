@@ -33,13 +33,13 @@ export function createHttpApp(dependencies: HttpAppDependencies): (request: Inco
 
   for (const base of ['/api/openai', '/api/openai/v1']) {
     router.on('POST', `${base}/chat/completions`, chatEndpoint(surfaces, openai));
-    router.on('GET', `${base}/models`, openAiModelsEndpoint(surfaces, openai));
+    router.on('GET', `${base}/models`, openAiModelsEndpoint(surfaces, openai, dependencies.planner));
     router.on('HEAD', base, (_request, response) => void response.writeHead(200).end());
   }
   for (const base of ['/api/anthropic', '/api/anthropic/v1']) {
     router.on('POST', `${base}/messages`, chatEndpoint(surfaces, anthropic));
     router.on('POST', `${base}/messages/count_tokens`, countTokensEndpoint(surfaces, dependencies.planner, anthropic));
-    router.on('GET', `${base}/models`, anthropicModelsEndpoint(surfaces, anthropic));
+    router.on('GET', `${base}/models`, anthropicModelsEndpoint(surfaces, anthropic, dependencies.planner));
     router.on('HEAD', base, (_request, response) => void response.writeHead(200).end());
   }
   router.on('GET', '/healthz', (_request, response) => sendJson(response, 200, { status: 'ok' }));
