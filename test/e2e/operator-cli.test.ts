@@ -7,10 +7,19 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { buildProgram } from '../../src/cli/program.js';
-import { runAuxot, startAuxotServe, type ServeProcess } from '../support/auxot-cli.js';
+import { runAuxot, runAuxotAsync, startAuxotServe, type ServeProcess } from '../support/auxot-cli.js';
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstreams/index.js';
 
 const PACKAGE_VERSION = '0.1.0';
+
+/** A port nothing listens on (it was free a moment ago). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 /** Every command path of the program (`providers add`, `worker gpu`, …) with its options. */
 function commandPaths(): Array<{ path: string[]; command: CommandUnknownOpts }> {
@@ -32,11 +41,13 @@ describe('the auxot CLI, as an operator meets it', () => {
       const help = runAuxot([...path, '--help'], {});
       expect(help.status, `${path.join(' ')} --help: ${help.stderr}`).toBe(0);
       expect(help.stdout).toContain(`Usage: auxot${path.length === 0 ? '' : ` ${path.join(' ')}`}`);
+      const flat = help.stdout.replace(/\s+/g, ' ');
       for (const option of command.options) {
-        expect(help.stdout, `${path.join(' ')} --help lists ${option.long}`).toContain(option.long ?? '');
-        if (option.envVar !== undefined) expect(help.stdout, `${option.long} names ${option.envVar}`).toContain(`env: ${option.envVar}`);
+        expect(flat, `${path.join(' ')} --help lists ${option.long}`).toContain(`${option.long} `);
+        if (option.envVar !== undefined) expect(flat, `${option.long} names ${option.envVar}`).toContain(`env: ${option.envVar}`);
+        if (option.defaultValue !== undefined) expect(flat, `${option.long} shows its default`).toContain(`default: ${JSON.stringify(option.defaultValue)}`);
       }
-      if (command.commands.length === 0 && path.length > 0) expect(help.stdout, `${path.join(' ')} has examples`).toMatch(/Examples:\n {2}\$ auxot /);
+      if (command.commands.length === 0 && path.length > 0) expect(help.stdout, `${path.join(' ')} has examples`).toMatch(/Examples:\n {2}\$ .*auxot /);
     }
     // `auxot help <command>` is the same help.
     const viaHelp = runAuxot(['help', 'providers'], {});
@@ -61,7 +72,10 @@ describe('the auxot CLI, as an operator meets it', () => {
     expect(flag.stderr).toMatch(/unknown option '--modles'\n\(Did you mean --models\?\)/);
     const subcommand = runAuxot(['routes', 'sett', 'x'], {});
     expect(subcommand.status).toBe(2);
-    expect(subcommand.stderr).toMatch(/Did you mean set\?/);
+    expect(subcommand.stderr).toMatch(/unknown command 'sett'\n\(Did you mean set\?\)/);
+    const noSubcommand = runAuxot(['keys'], {});
+    expect(noSubcommand.status).toBe(2);
+    expect(noSubcommand.stderr).toContain('Usage: auxot keys');
     const bare = runAuxot([], {});
     expect(bare.status).toBe(2);
     expect(bare.stderr).toContain('Usage: auxot');
@@ -89,8 +103,9 @@ describe('the auxot CLI, as an operator meets it', () => {
     const noKey = runAuxot(['worker', 'cli'], {});
     expect(noKey.status).toBe(2);
     expect(noKey.stderr).toMatch(/a worker needs its key: set AUXOT_WORKER_KEY/);
-    const badEnv = runAuxot(['serve', '--help'], { AUXOT_LOG_LEVEL: 'loud' });
-    expect(badEnv.status).toBe(0);
+    const badEnv = runAuxot(['serve'], { AUXOT_LOG_LEVEL: 'loud' });
+    expect(badEnv.status).toBe(2);
+    expect(badEnv.stderr).toMatch(/option '--log-level <level>' value 'loud' from env 'AUXOT_LOG_LEVEL' is invalid\. Allowed choices are debug, info, warn, error, silent/);
   });
 
   it('says in one line when --url answers something that is not Auxot', async () => {
@@ -98,13 +113,14 @@ describe('the auxot CLI, as an operator meets it', () => {
     await new Promise<void>((resolve) => html.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(html.address() as AddressInfo).port}`;
-      const result = runAuxot(['providers', 'list', '--url', url, '--key', 'axk_whatever-key'], {});
+      const result = await runAuxotAsync(['providers', 'list', '--url', url, '--key', 'axk_whatever-key'], {});
       expect(result.status).toBe(1);
       expect(result.stderr).toBe(`error: ${url} answered HTTP 200 with text/html, not Auxot's JSON API; check --url (AUXOT_URL) points at an Auxot server\n`);
-      const refused = runAuxot(['keys', 'list', '--url', 'http://127.0.0.1:1', '--key', 'axk_whatever-key'], {});
+      const closedPort = await freePort();
+      const refused = runAuxot(['keys', 'list', '--url', `http://127.0.0.1:${closedPort}`, '--key', 'axk_whatever-key'], {});
       expect(refused.status).toBe(1);
-      expect(refused.stderr).toMatch(/^error: cannot reach Auxot at http:\/\/127\.0\.0\.1:1 \(.*ECONNREFUSED.*\); is `auxot serve` running there\? Set --url or AUXOT_URL\.\n$/);
-      const noKey = runAuxot(['keys', 'list', '--url', url], {});
+      expect(refused.stderr).toMatch(/^error: cannot reach Auxot at http:\/\/127\.0\.0\.1:\d+ \(.*ECONNREFUSED.*\); is `auxot serve` running there\? Set --url or AUXOT_URL\.\n$/);
+      const noKey = await runAuxotAsync(['keys', 'list', '--url', url], {});
       expect(noKey.stderr).toMatch(/no admin key: set AUXOT_ADMIN_KEY/);
     } finally {
       await new Promise((resolve) => html.close(resolve));
@@ -137,8 +153,8 @@ describe('the auxot CLI, as an operator meets it', () => {
       expect(nothing.stderr).toMatch(/nothing to change/);
     });
 
-    it('lists an OpenAI-compatible server\'s models when added without --models, shows tables on request, JSON by default off a terminal', () => {
-      const added = runAuxot(['providers', 'add', 'vllm', '--kind', 'openai-compatible', '--base-url', upstream.baseUrl, '--api-key-env', 'VLLM_KEY', '--max-concurrency', '4'], env);
+    it('lists an OpenAI-compatible server\'s models when added without --models, shows tables on request, JSON by default off a terminal', async () => {
+      const added = await runAuxotAsync(['providers', 'add', 'vllm', '--kind', 'openai-compatible', '--base-url', upstream.baseUrl, '--api-key-env', 'VLLM_KEY', '--max-concurrency', '4'], env);
       expect(added.status, added.stderr).toBe(0);
       expect(JSON.parse(added.stdout)).toMatchObject({ name: 'vllm', models: ['qwen3-coder', 'qwen3-32b'], settings: { maxConcurrency: 4 } });
       // Changing one setting keeps the others.

@@ -39,6 +39,22 @@ export function logEntries(output: string): Array<Record<string, any>> {
   return entries;
 }
 
+/**
+ * Runs one `auxot …` command without blocking this process: needed whenever the command talks to a
+ * server running inside the test process (a mock upstream, an HTTP stub), which must keep answering.
+ */
+export function runAuxotAsync(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [AUXOT_MAIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 export interface ServeProcess {
   child: ChildProcess;
   url: string;

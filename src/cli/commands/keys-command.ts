@@ -22,7 +22,7 @@ export interface ApiKeyView {
 export function keysCommand(context: CliContext): CommandUnknownOpts {
   const group = new Command('keys').description('create, list and revoke caller API keys');
 
-  withAdminConnection(group.command('list', { isDefault: true }).description('list API keys (never their secrets)'))
+  withAdminConnection(group.command('list').description('list API keys (never their secrets)'))
     .addHelpText('after', examples('auxot keys list'))
     .action(async (options) => {
       const result = (await new AdminClient(options.url, options.key).call('GET', '/api/admin/keys')) as { data: ApiKeyView[] };

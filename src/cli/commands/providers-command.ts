@@ -41,7 +41,7 @@ export interface ProviderView {
 export function providersCommand(context: CliContext): CommandUnknownOpts {
   const group = new Command('providers').description('list, add, change and remove providers (cloud APIs, OpenAI-compatible servers, worker pools)');
 
-  withAdminConnection(group.command('list', { isDefault: true }).description('list providers with their models, state and capacity'))
+  withAdminConnection(group.command('list').description('list providers with their models, state and capacity'))
     .addHelpText('after', examples('auxot providers list', 'auxot providers list --json | jq -r ".data[].name"'))
     .action(async (options) => {
       const result = (await client(options).call('GET', '/api/admin/providers')) as { data: ProviderView[] };

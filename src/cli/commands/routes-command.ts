@@ -13,7 +13,7 @@ interface RouteView {
 export function routesCommand(context: CliContext): CommandUnknownOpts {
   const group = new Command('routes').description('map the model names callers use to ordered provider:model candidates');
 
-  withAdminConnection(group.command('list', { isDefault: true }).description('list routes'))
+  withAdminConnection(group.command('list').description('list routes'))
     .addHelpText('after', examples('auxot routes list'))
     .action(async (options) => {
       const result = (await new AdminClient(options.url, options.key).call('GET', '/api/admin/routes')) as { data: RouteView[] };

@@ -29,7 +29,7 @@ export interface WorkerKeyView {
 export function workersCommand(context: CliContext): CommandUnknownOpts {
   const group = new Command('workers').description('see connected workers and manage worker keys');
 
-  withAdminConnection(group.command('list', { isDefault: true }).description('list the workers connected now'))
+  withAdminConnection(group.command('list').description('list the workers connected now'))
     .addHelpText('after', examples('auxot workers list'))
     .action(async (options) => {
       const result = (await new AdminClient(options.url, options.key).call('GET', '/api/admin/workers')) as { data: ConnectedWorker[] };
