@@ -7,19 +7,11 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { buildProgram } from '../../src/cli/program.js';
-import { runAuxot, runAuxotAsync, startAuxotServe, type ServeProcess } from '../support/auxot-cli.js';
+import { freePort, runAuxot, runAuxotAsync, startAuxotServe, type ServeProcess } from '../support/auxot-cli.js';
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstreams/index.js';
 
 const PACKAGE_VERSION = '0.1.0';
 
-/** A port nothing listens on (it was free a moment ago). */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Every command path of the program (`providers add`, `worker gpu`, …) with its options. */
 function commandPaths(): Array<{ path: string[]; command: CommandUnknownOpts }> {

@@ -1,8 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** The built program, as `npm test` leaves it in dist/. */
 export const AUXOT_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+/** A port nothing listens on (it was free a moment ago). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 /** A child's environment: nothing inherited but PATH and HOME, plus what the test gives. */
 export function childEnv(env: Record<string, string>): Record<string, string> {

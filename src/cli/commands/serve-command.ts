@@ -37,6 +37,18 @@ export function serveCommand(context: CliContext): CommandUnknownOpts {
       if (config === undefined) throw new UsageError(problems.length === 1 ? `${problems[0]}` : `invalid configuration:\n  ${problems.join('\n  ')}`);
       const logger = createLogger({ level: options.logLevel, ...(options.logFormat === undefined ? {} : { format: options.logFormat }) });
       const running = await startServer(config, systemClock, logger);
+      // Listening from here on, so a stop signal must already find its handler.
+      const stopped = new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          logger.info('shutting down', { signal });
+          void running.close().then(() => {
+            logger.info('stopped');
+            resolve();
+          });
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
       if (running.generatedOwnerKey !== undefined) {
         context.print(
           [
@@ -52,17 +64,7 @@ export function serveCommand(context: CliContext): CommandUnknownOpts {
         );
       }
       reportStartup(logger, config, running, context.version);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string): void => {
-          logger.info('shutting down', { signal });
-          void running.close().then(() => {
-            logger.info('stopped');
-            resolve();
-          });
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
-      });
+      await stopped;
     });
   return command;
 }
