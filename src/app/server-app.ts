@@ -39,6 +39,8 @@ export interface RunningServer {
   generatedOwnerKey: string | undefined;
   /** What the server found configured at start, for the start-up report. */
   startup: StartupSummary;
+  /** Requests waiting for capacity right now. */
+  queuedRequests(): number;
   close(): Promise<void>;
 }
 
@@ -206,7 +208,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       await store.close();
     })());
 
-  return { server, port, generatedOwnerKey: started.generatedOwnerKey, startup, close };
+  return { server, port, generatedOwnerKey: started.generatedOwnerKey, startup, queuedRequests: () => queue.size, close };
 }
 
 /** False when the master key does not open a secret already in the store (the wrong key for this data). */
