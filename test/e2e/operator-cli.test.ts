@@ -143,7 +143,7 @@ describe('the auxot CLI, as an operator meets it', () => {
       const nothing = runAuxot(['providers', 'update', 'nope'], env);
       expect(nothing.status).toBe(2);
       expect(nothing.stderr).toMatch(/nothing to change/);
-    });
+    }, 60_000);
 
     it('lists an OpenAI-compatible server\'s models when added without --models, shows tables on request, JSON by default off a terminal', async () => {
       const added = await runAuxotAsync(['providers', 'add', 'vllm', '--kind', 'openai-compatible', '--base-url', upstream.baseUrl, '--api-key-env', 'VLLM_KEY', '--max-concurrency', '4'], env);
@@ -159,7 +159,7 @@ describe('the auxot CLI, as an operator meets it', () => {
       expect(row).toMatch(/^vllm\s+openai-compatible\s+cloud\s+ready\s+0\/4\s+qwen3-coder, qwen3-32b\s+http:\/\/127\.0\.0\.1:\d+\/v1\s+set$/);
       expect(tableOut.stdout).not.toContain('sk-vllm-secret');
       expect(JSON.parse(runAuxot(['providers', 'list'], env).stdout).data[0].name).toBe('vllm');
-    });
+    }, 60_000);
 
     it('auxot requests: filters, paging, one request in full, with names, readable times and rounded durations', async () => {
       const created = JSON.parse(runAuxot(['keys', 'create', 'nightly', '--service-class', 'batch', '--expires-in', '30d'], env).stdout);
@@ -198,6 +198,6 @@ describe('the auxot CLI, as an operator meets it', () => {
       expect(one.stdout).toMatch(/routing decision:\nCANDIDATE\s+TIER\s+OUTCOME\s+REASON\nvllm:qwen3-32b\s+cloud\s+used/);
       const filtersOnOne = runAuxot(['requests', all[1].id, '--status', 'ok'], env);
       expect(filtersOnOne.status).toBe(2);
-    });
+    }, 120_000);
   });
 });
