@@ -11,6 +11,7 @@ import { chatEndpoint } from './surfaces/chat-endpoint.js';
 import { countTokensEndpoint } from './surfaces/count-tokens-endpoint.js';
 import { anthropicModelsEndpoint, openAiModelsEndpoint } from './surfaces/models-endpoints.js';
 import type { SurfaceContext, SurfaceDialect } from './surfaces/surface-context.js';
+import { workerIdentityEndpoint, type WorkerKeyIdentity } from './worker-identity-endpoint.js';
 
 export interface HttpAppDependencies {
   surfaces: SurfaceContext;
@@ -19,6 +20,8 @@ export interface HttpAppDependencies {
   anthropic: Dialect;
   admin: AdminServices;
   logger: Logger;
+  /** Looks up a worker key for `GET /api/worker/identity`. */
+  workerIdentity: (key: string) => Promise<WorkerKeyIdentity | undefined>;
 }
 
 /**
@@ -33,18 +36,19 @@ export function createHttpApp(dependencies: HttpAppDependencies): HttpHandler {
 
   for (const base of ['/api/openai', '/api/openai/v1']) {
     router.on('POST', `${base}/chat/completions`, chatEndpoint(surfaces, openai));
-    router.on('GET', `${base}/models`, openAiModelsEndpoint(surfaces, openai));
+    router.on('GET', `${base}/models`, openAiModelsEndpoint(surfaces, openai, dependencies.planner));
     router.on('HEAD', base, (_request, response) => void response.writeHead(200).end());
   }
   for (const base of ['/api/anthropic', '/api/anthropic/v1']) {
     router.on('POST', `${base}/messages`, chatEndpoint(surfaces, anthropic));
     router.on('POST', `${base}/messages/count_tokens`, countTokensEndpoint(surfaces, dependencies.planner, anthropic));
-    router.on('GET', `${base}/models`, anthropicModelsEndpoint(surfaces, anthropic));
+    router.on('GET', `${base}/models`, anthropicModelsEndpoint(surfaces, anthropic, dependencies.planner));
     router.on('HEAD', base, (_request, response) => void response.writeHead(200).end());
   }
   router.on('GET', '/healthz', (_request, response) => sendJson(response, 200, { status: 'ok' }));
   router.on('HEAD', '/healthz', (_request, response) => void response.writeHead(200).end());
   registerAdminRoutes(router, dependencies.admin);
+  router.on('GET', '/api/worker/identity', workerIdentityEndpoint(dependencies.workerIdentity));
 
   return createDispatcher(router, {
     logger: dependencies.logger,

@@ -12,6 +12,9 @@ import {
   type CreateProviderInput,
 } from './provider-input.js';
 import { parseInput } from './validation.js';
+import { cloudModelList, discoversModels } from './provider-models.js';
+import type { Logger } from '../platform/logger.js';
+import type { ModelDiscovery } from '../providers/http/model-discovery.js';
 
 /** A provider as the management API shows it: everything but the secret. */
 export interface ProviderView {
@@ -32,6 +35,12 @@ export interface ProviderView {
 }
 
 export interface ProviderServiceDependencies {
+  /**
+   * Lists an HTTP upstream's models, for providers added without `models`; absent in tests that
+   * need no network at all.
+   */
+  discoverModels?: (input: { kind: 'openai' | 'anthropic' | 'openai-compatible'; baseUrl: string; apiKey: string | undefined }) => Promise<ModelDiscovery>;
+  logger?: Logger;
   repository: ProviderRepository;
   registry: ProviderRegistry;
   factory: ProviderFactory;
@@ -77,6 +86,9 @@ export class ProviderService {
     if ((await repository.findByName(orgId, parsed.name)) !== undefined) {
       throw new GatewayError('invalid_request', `A provider named '${parsed.name}' already exists`, { param: 'name' });
     }
+    const baseUrl = resolveBaseUrl(parsed);
+    // Before anything is fetched from it: a provider that is this server would loop.
+    await this.refuseSelf(baseUrl);
     const now = clock.now();
     const id = this.dependencies.newId('prov_');
     const record: ProviderRecord = {
@@ -85,8 +97,8 @@ export class ProviderService {
       name: parsed.name,
       kind: parsed.kind,
       tier: parsed.tier ?? PROVIDER_DEFAULTS[parsed.kind].tier,
-      baseUrl: resolveBaseUrl(parsed),
-      models: resolveModels(parsed),
+      baseUrl,
+      models: parsed.models ?? (await this.defaultModels(parsed)),
       sealedApiKey: parsed.apiKey === undefined ? null : this.dependencies.secrets.seal(parsed.apiKey, sealOwner(id)),
       settings: parsed.settings ?? {},
       enabled: parsed.enabled ?? true,
@@ -94,7 +106,6 @@ export class ProviderService {
       updatedAt: now,
     };
     this.checkWorkerShape(record, parsed.apiKey !== undefined);
-    await this.refuseSelf(record.baseUrl);
     const live = record.enabled ? this.dependencies.factory.build(record) : undefined;
     await repository.insert(record);
     if (live !== undefined) this.dependencies.registry.put(live);
@@ -154,6 +165,25 @@ export class ProviderService {
     if (baseUrl !== null && (await this.pointsAtThisServer(baseUrl))) {
       throw new GatewayError('invalid_request', `The baseUrl ${baseUrl} is this Auxot server itself: requests to it would come straight back`, { param: 'baseUrl' });
     }
+  }
+
+  /** What a provider added without `models` serves: what its upstream lists, else the kind's defaults. */
+  private async defaultModels(input: CreateProviderInput): Promise<string[]> {
+    const baseUrl = resolveBaseUrl(input);
+    const { kind } = input;
+    if (!discoversModels(kind) || baseUrl === null || (kind !== 'openai' && kind !== 'anthropic' && kind !== 'openai-compatible')) return resolveModels(input);
+    const found = (await this.dependencies.discoverModels?.({ kind, baseUrl, apiKey: input.apiKey })) ?? { ok: false, reason: 'model discovery is off' };
+    if (kind === 'openai-compatible') {
+      if (found.ok && found.models.length > 0) return found.models;
+      const why = found.ok ? 'it listed none' : found.reason;
+      throw new GatewayError('invalid_request', `A ${kind} provider needs a list of models, and its server did not list them (${why})`, { param: 'models' });
+    }
+    if (found.ok) {
+      this.dependencies.logger?.info('listed the upstream\'s models', { provider: input.name, models: found.models.length });
+    } else {
+      this.dependencies.logger?.warn('could not list the upstream\'s models; using the default list', { provider: input.name, reason: found.reason });
+    }
+    return cloudModelList(kind, found.ok ? found.models : undefined);
   }
 
   private checkWorkerShape(record: ProviderRecord, hasApiKey: boolean): void {

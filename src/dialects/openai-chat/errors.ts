@@ -51,7 +51,7 @@ function errorObject(error: GatewayError): JsonObject {
 /**
  * The HTTP error response. Both Stainless SDKs honour `retry-after-ms` / `retry-after` and obey
  * `x-should-retry`, which stops pointless client retries of errors that will not heal
- * (wire-protocols.md 1.4; openai-node `shouldRetry`).
+ * (docs/wire-formats.md §1.4; openai-node `shouldRetry`).
  */
 export function encodeError(error: GatewayError, requestId?: string): EncodedError {
   const headers: Record<string, string> = {};

@@ -71,7 +71,7 @@ export function claudeEnv(input: ClaudeEnvInput): Record<string, string> {
     HOME: input.home,
     TMPDIR: input.tmpDir,
     CLAUDE_CODE_TMPDIR: input.tmpDir,
-    // No telemetry, error reports, auto-update or feature-flag fetches: zero DNS lookups (wire-protocols.md 4.2).
+    // No telemetry, error reports, auto-update or feature-flag fetches: zero DNS lookups (docs/wire-formats.md §4.2).
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     [JOB_TAG_VARIABLE]: input.jobTag,
   };

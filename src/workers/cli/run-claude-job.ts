@@ -63,7 +63,7 @@ export async function runClaudeJob(run: ClaudeJobRun): Promise<void> {
   run.stop.addEventListener('abort', onStop, { once: true });
   if (run.stop.aborted) onStop();
   // stdin stays open until the result line: Claude Code reads user messages until EOF, and an early
-  // EOF has made 2.1.197 exit with no output (wire-protocols.md 4.3). Closing it after the result ends the session.
+  // EOF has made 2.1.197 exit with no output (docs/wire-formats.md §4.3). Closing it after the result ends the session.
   claude.write(run.prompt.stdinLine);
   let state = initialStreamJsonState({
     responseId: run.responseId,

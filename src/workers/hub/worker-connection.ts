@@ -24,11 +24,16 @@ export class WorkerConnection {
   /** Left a job unacknowledged: no new jobs until it shows it is alive again (any frame). */
   suspect = false;
 
+  readonly connectedAt: number;
+
+  /**
+   * `id` is the worker key's id and `name` the hello's name or else the key's, so a worker is
+   * known by the same id and name in `workers list`, request records and logs, across reconnects.
+   */
   constructor(
     readonly id: string,
+    readonly name: string,
     readonly providerId: string,
-    /** The worker key it authenticated with: revoking the key disconnects it. */
-    readonly keyId: string,
     readonly hello: Hello,
     private readonly socket: WebSocket,
     /** The TCP connection under the WebSocket, to end it cleanly when the peer cannot answer. */
@@ -37,10 +42,7 @@ export class WorkerConnection {
   ) {
     this.slots = hello.slots;
     this.lastSeen = now;
-  }
-
-  get name(): string {
-    return this.hello.name;
+    this.connectedAt = now;
   }
 
   freeSlots(now: number, maxSlots: number | undefined): number {

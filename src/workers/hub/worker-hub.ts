@@ -12,7 +12,7 @@ import type { CapacitySignal } from '../../providers/provider.js';
 import type { ProviderRecord } from '../../store/records.js';
 import type { WorkerKeyRepository } from '../../store/store.js';
 import type { WireEvent } from '../protocol/canonical-schemas.js';
-import { CLOSE_CODES, parseFrame, WORKER_PROTOCOL_VERSION, workerToServerSchema, type WorkerToServer } from '../protocol/messages.js';
+import { CLOSE_CODES, parseFrame, WORKER_PROTOCOL_VERSION, workerToServerSchema, type WorkerPolicy, type WorkerToServer } from '../protocol/messages.js';
 import { endAfterCloseFrame } from './close-gracefully.js';
 import { errorFromWire } from './job-channel.js';
 import { WorkerConnection } from './worker-connection.js';
@@ -36,6 +36,13 @@ export const DEFAULT_HUB_OPTIONS: WorkerHubOptions = {
   maxPayloadBytes: 1024 * 1024,
   ackTimeoutMs: 2_000,
 };
+
+export interface WorkerIdentity {
+  workerId: string;
+  name: string;
+  provider: { name: string; kind: ProviderRecord['kind']; tier: ProviderRecord['tier'] };
+  policy: WorkerPolicy;
+}
 
 export interface WorkerHubDependencies {
   workerKeys: WorkerKeyRepository;
@@ -88,7 +95,28 @@ export class WorkerHub {
     });
   }
 
-  connectedWorkers(): Array<{ id: string; name: string; provider: string; engine: string; models: string[]; slots: number; busy: number; suspect: boolean }> {
+  /**
+   * Who a worker key belongs to, for a worker to check its key before it loads a model; undefined
+   * for an unknown or revoked key.
+   */
+  async identify(key: string): Promise<WorkerIdentity | undefined> {
+    const record = await this.dependencies.workerKeys.findByHash(hashKeySecret(key));
+    const pool = record === undefined || record.revokedAt !== null ? undefined : this.pools.get(record.providerId);
+    if (record === undefined || pool === undefined) return undefined;
+    return { workerId: record.id, name: record.name, provider: { name: pool.name, kind: pool.kind, tier: pool.tier }, policy: pool.policy };
+  }
+
+  connectedWorkers(): Array<{
+    id: string;
+    name: string;
+    provider: string;
+    engine: string;
+    models: string[];
+    slots: number;
+    busy: number;
+    suspect: boolean;
+    connectedAt: string;
+  }> {
     return [...this.pools.values()].flatMap((pool) =>
       pool.workers().map((connection) => ({
         id: connection.id,
@@ -99,6 +127,7 @@ export class WorkerHub {
         slots: connection.slots,
         busy: connection.reserved,
         suspect: connection.suspect,
+        connectedAt: new Date(connection.connectedAt).toISOString(),
       })),
     );
   }
@@ -110,7 +139,8 @@ export class WorkerHub {
   disconnectKey(keyId: string): void {
     for (const pool of this.pools.values()) {
       for (const connection of pool.workers()) {
-        if (connection.keyId !== keyId) continue;
+        // A worker is known by its key's id.
+        if (connection.id !== keyId) continue;
         pool.detach(connection, 'worker key revoked');
         connection.close(CLOSE_CODES.unauthorized, 'worker key revoked');
         this.dependencies.logger.info('worker disconnected: its key was revoked', { worker: connection.name, provider: pool.name });
@@ -153,7 +183,7 @@ export class WorkerHub {
           pending = undefined;
         })
         .catch((error: unknown) => {
-          this.dependencies.logger.error('worker hello failed', { error: String(error) });
+          this.dependencies.logger.error('worker hello failed', { error });
           socket.close(CLOSE_CODES.protocolError, 'internal error');
         });
     });
@@ -177,22 +207,32 @@ export class WorkerHub {
     const key = await this.dependencies.workerKeys.findByHash(hashKeySecret(hello.key));
     const pool = key === undefined || key.revokedAt !== null ? undefined : this.pools.get(key.providerId);
     if (key === undefined || pool === undefined) {
+      this.dependencies.logger.warn('worker refused: unknown or revoked key', { worker: hello.name, engine: hello.engine });
       socket.close(CLOSE_CODES.unauthorized, 'invalid worker key');
       return undefined;
     }
     if (socket.readyState !== socket.OPEN) return undefined;
-    const { clock } = this.dependencies;
-    const connection = new WorkerConnection(this.dependencies.newId('wrk_'), pool.id, key.id, hello, socket, raw, clock.now());
-    socket.on('close', (code: number) => pool.detach(connection, `socket closed (${code})`));
+    const { clock, logger } = this.dependencies;
+    const connection = new WorkerConnection(key.id, hello.name ?? key.name, pool.id, hello, socket, raw, clock.now());
+    const who = { workerId: connection.id, worker: connection.name, provider: pool.name };
+    socket.on('close', (code: number, reason: Buffer) => {
+      pool.detach(connection, `socket closed (${code})`);
+      logger.info('worker disconnected', { ...who, code, reason: reason.toString('utf8') || undefined });
+    });
     connection.send({
       type: 'hello-ack',
       workerId: connection.id,
+      name: connection.name,
       provider: { id: pool.id, name: pool.name, tier: pool.tier },
       policy: pool.policy,
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
     });
-    pool.attach(connection);
-    this.dependencies.logger.info('worker connected', { worker: hello.name, provider: pool.name, engine: hello.engine, slots: hello.slots });
+    const replaced = pool.attach(connection);
+    if (replaced !== undefined) {
+      logger.warn('worker key connected again; closing the older connection', who);
+      replaced.close(CLOSE_CODES.replaced, 'another worker connected with this key');
+    }
+    logger.info('worker connected', { ...who, engine: hello.engine, models: hello.models, slots: hello.slots });
     return (frame) => this.receive(pool, connection, frame);
   }
 
@@ -265,7 +305,7 @@ export class WorkerHub {
     for (const pool of this.pools.values()) {
       for (const connection of pool.workers()) {
         if (connection.lastSeen >= deadline) continue;
-        this.dependencies.logger.warn('worker missed its heartbeats', { worker: connection.name, provider: pool.name });
+        this.dependencies.logger.warn('worker missed its heartbeats', { workerId: connection.id, worker: connection.name, provider: pool.name });
         pool.detach(connection, 'missed heartbeats');
         connection.closeNow(CLOSE_CODES.heartbeatTimeout, 'missed heartbeats');
       }

@@ -193,7 +193,7 @@ export class WorkerPoolProvider implements Provider {
     return {
       type: 'stream',
       passthroughDialect: undefined,
-      workerId: connection.hello.name,
+      workerId: connection.id,
       costUsd: () => channel.costUsd,
       chunks: chunksOf(channel, () => call.signal.removeEventListener('abort', onAbort)),
       cancel,
@@ -208,9 +208,13 @@ export class WorkerPoolProvider implements Provider {
     job.lease.release();
   }
 
-  attach(connection: WorkerConnection): void {
+  /** Returns the connection this one replaces (same worker key), already detached. */
+  attach(connection: WorkerConnection): WorkerConnection | undefined {
+    const previous = this.connections.get(connection.id);
+    if (previous !== undefined) this.detach(previous, 'replaced by a new connection with the same key');
     this.connections.set(connection.id, connection);
     this.dependencies.capacitySignal.notify();
+    return previous;
   }
 
   /** A worker left: unstarted jobs fail over elsewhere, started ones end with an in-stream error. */

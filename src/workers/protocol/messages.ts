@@ -31,7 +31,8 @@ export const workerToServerSchema = z.discriminatedUnion('type', [
     type: z.literal('hello'),
     protocol: z.number().int(),
     key: z.string().min(1).max(500),
-    name: z.string().min(1).max(200),
+    /** Absent: the worker is known by its key's name. */
+    name: z.string().min(1).max(200).optional(),
     engine: z.enum(['llama.cpp', 'openai-compatible', 'claude-code']),
     models: z.array(z.string().max(500)).max(1000),
     slots: z.number().int().positive().max(1024),
@@ -56,7 +57,10 @@ export type WorkerToServer = z.infer<typeof workerToServerSchema>;
 export const serverToWorkerSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('hello-ack'),
+    /** The worker's id (its key's id): the one `auxot workers list` and request records show. */
     workerId: z.string(),
+    /** The name the server knows the worker by (the hello's, else the key's). */
+    name: z.string().optional(),
     provider: z.object({ id: z.string(), name: z.string(), tier: z.enum(['gpu', 'cli', 'cloud']) }),
     policy: workerPolicySchema,
     heartbeatIntervalMs: z.number().int().positive(),
@@ -81,6 +85,8 @@ export const CLOSE_CODES = {
   heartbeatTimeout: 4003,
   providerRemoved: 4004,
   shuttingDown: 4005,
+  /** Another connection presented the same worker key; the newer one stays. */
+  replaced: 4006,
 } as const;
 
 /** Parses one frame; returns the zod error text instead of throwing. */
