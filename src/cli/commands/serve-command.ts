@@ -36,6 +36,13 @@ export function serveCommand(context: CliContext): CommandUnknownOpts {
       const { config, problems } = loadServerConfig(context.env, flags);
       if (config === undefined) throw new UsageError(problems.length === 1 ? `${problems[0]}` : `invalid configuration:\n  ${problems.join('\n  ')}`);
       const logger = createLogger({ level: options.logLevel, ...(options.logFormat === undefined ? {} : { format: options.logFormat }) });
+      // A gateway that dies takes every stream of the company with it. Requests are answered by the
+      // dispatcher whatever they throw; what escapes elsewhere (a socket or timer callback) is logged
+      // with its stack and the process keeps serving (docs/decisions.md).
+      process.on('uncaughtException', (error) => logger.error('uncaught exception; still serving', { error: error.stack ?? String(error) }));
+      process.on('unhandledRejection', (reason) =>
+        logger.error('unhandled promise rejection; still serving', { error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) }),
+      );
       const running = await startServer(config, systemClock, logger);
       // Listening from here on, so a stop signal must already find its handler.
       const stopped = new Promise<void>((resolve) => {
