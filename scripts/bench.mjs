@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const ADMIN_KEY = 'axk_bench-owner-key';
+const ADMIN_KEY = 'axk_bench-owner-key-5e8b2d9f4a7c1e3b60';
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const children = [];
 

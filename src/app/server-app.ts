@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { join, resolve as resolvePath } from 'node:path';
 import { Agent } from 'undici';
 import type { ServerConfig } from '../config/server-config.js';
 import { createAnthropicMessagesDialect } from '../dialects/anthropic-messages/index.js';
@@ -14,30 +13,52 @@ import { Authenticator } from '../governance/authenticator.js';
 import { RequestLogWriter } from '../governance/request-log-writer.js';
 import { createHttpApp } from '../http/http-app.js';
 import { ApiKeyService } from '../management/api-key-service.js';
-import { bootstrap, type EnvironmentProvider } from '../management/bootstrap.js';
+import { bootstrap, ensureOrganization } from '../management/bootstrap.js';
 import { ProviderService } from '../management/provider-service.js';
+import { RouteService } from '../management/route-service.js';
+import { WorkerKeyService } from '../management/worker-key-service.js';
 import type { Clock } from '../platform/clock.js';
+import { HopMarker } from '../platform/hop-marker.js';
 import { newId } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
+import { SelfAddress } from '../platform/self-address.js';
+import { discoverModels } from '../providers/http/model-discovery.js';
 import { ProviderFactory } from '../providers/provider-factory.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
 import { CircuitBreakers, DEFAULT_BREAKER_OPTIONS } from '../routing/circuit-breaker.js';
 import { DEFAULT_QUEUE_OPTIONS, DispatchQueue } from '../routing/dispatch-queue.js';
-import { RouteService } from '../management/route-service.js';
-import { WorkerKeyService } from '../management/worker-key-service.js';
-import { DEFAULT_HUB_OPTIONS, WorkerHub } from '../workers/hub/worker-hub.js';
 import { RouteCatalog } from '../routing/route-catalog.js';
-import { RoutePlanner } from '../routing/route-planner.js';
+import { AUTO_ROUTE, RoutePlanner } from '../routing/route-planner.js';
 import { loadMasterKey } from '../secrets/master-key.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { DEFAULT_HUB_OPTIONS, WorkerHub } from '../workers/hub/worker-hub.js';
+import { environmentProviders } from './environment-providers.js';
+import { HttpListener } from './http-listener.js';
+import { dataDirectoryError, listenError, masterKeyError } from './startup-error.js';
+import { opensStoredSecrets, warnWhenReadableByOthers } from './store-checks.js';
 
 export interface RunningServer {
   server: Server;
   port: number;
   /** The owner key generated on first start (printed once by the caller), if one was. */
   generatedOwnerKey: string | undefined;
+  /** What the server found configured at start, for the start-up report. */
+  startup: StartupSummary;
+  /** Requests waiting for capacity right now. */
+  queuedRequests(): number;
+  /** Every HTTP route the server answers (method and path pattern). */
+  routes(): Array<{ method: string; path: string }>;
   close(): Promise<void>;
+}
+
+export interface StartupSummary {
+  storePath: string;
+  providers: Array<{ name: string; kind: string; tier: string; models: number }>;
+  /** Worker keys that are not revoked: the workers that may connect. */
+  workerKeys: number;
+  /** Candidates the `auto` route would try now (before capacity and health). */
+  autoCandidates: number;
 }
 
 /**
@@ -45,8 +66,36 @@ export interface RunningServer {
  * Nothing below this reads the environment or creates its own collaborators.
  */
 export async function startServer(config: ServerConfig, clock: Clock, logger: Logger): Promise<RunningServer> {
-  const store = await openSqliteStore(join(config.dataDir, 'auxot.db'));
-  const secrets = new SecretBox(loadMasterKey(config.masterKey, join(config.dataDir, 'master.key')));
+  const storePath = resolvePath(config.dataDir, 'auxot.db');
+  const store = await openSqliteStore(storePath).catch((error: unknown) => {
+    throw dataDirectoryError(config, error) ?? error;
+  });
+  let masterKey: Buffer;
+  try {
+    masterKey = loadMasterKey(config.masterKey, join(config.dataDir, 'master.key'));
+  } catch (error) {
+    await store.close();
+    throw dataDirectoryError(config, error) ?? masterKeyError(config, 'malformed', error);
+  }
+  const secrets = new SecretBox(masterKey);
+  if (!(await opensStoredSecrets(store, secrets))) {
+    await store.close();
+    throw masterKeyError(config, 'wrong', undefined);
+  }
+  warnWhenReadableByOthers(config.dataDir, logger);
+  const organization = await ensureOrganization(store, clock, newId);
+  const { orgId } = organization;
+  const hop = new HopMarker(orgId);
+
+  // Listening comes first, so the server knows its own address (a provider pointing here would
+  // loop); until everything is wired, requests are answered 503.
+  const listener = new HttpListener();
+  await listener.listen(config.port, config.host).catch(async (error: unknown) => {
+    await store.close();
+    throw listenError(config, error) ?? error;
+  });
+  const self = new SelfAddress(listener.port, config.host);
+
   const dialectDependencies: DialectDependencies = { nowSeconds: () => Math.floor(clock.now() / 1000), newId };
   const openai = createOpenAiChatDialect(dialectDependencies);
   const anthropic = createAnthropicMessagesDialect(dialectDependencies);
@@ -60,58 +109,87 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
 
   const registry = new ProviderRegistry();
-  const queue = new DispatchQueue({ ...DEFAULT_QUEUE_OPTIONS, maxWaitMs: config.queueMaxWaitMs, maxWaiting: config.queueMaxWaiting });
+  const queue = new DispatchQueue({
+    ...DEFAULT_QUEUE_OPTIONS,
+    maxWaitMs: config.queueMaxWaitMs,
+    maxWaitingPerProvider: config.queueMaxWaiting,
+    maxWaitingTotal: config.queueMaxWaitingTotal,
+  });
   const breakers = new CircuitBreakers(clock, {
     ...DEFAULT_BREAKER_OPTIONS,
     failureThreshold: config.breakerFailureThreshold,
     cooldownMs: config.breakerCooldownMs,
   });
   const hub = new WorkerHub(
-    { workerKeys: store.workerKeys, capacitySignal: queue, clock, logger, newId },
+    { workerKeys: store.workerKeys, capacitySignal: queue, clock, logger: logger.child({ component: 'worker-hub' }), newId, hop },
     {
       ...DEFAULT_HUB_OPTIONS,
       heartbeatIntervalMs: config.workerHeartbeatMs,
       heartbeatTimeoutMs: config.workerHeartbeatMs * 3,
       helloTimeoutMs: Math.max(1_000, config.workerHeartbeatMs * 2),
+      ackTimeoutMs: config.workerAckTimeoutMs,
     },
   );
+  const limits = { maxEventBytes: config.maxEventBytes, maxAnswerBytes: config.maxAnswerBytes };
   const factory = new ProviderFactory({
     dialects,
     dispatcher,
+    limits,
+    hop,
     clock,
     secrets,
     capacitySignal: queue,
     workerProvider: (record) => hub.poolFor(record),
   });
-  const providerService = new ProviderService({ repository: store.providers, registry, factory, secrets, clock, newId });
+  const providerService = new ProviderService({
+    repository: store.providers,
+    registry,
+    factory,
+    secrets,
+    clock,
+    newId,
+    discoverModels: (input) => discoverModels(input, dispatcher),
+    logger,
+    waitingFor: (id) => queue.waitingFor(id),
+    self,
+  });
   const routes = new RouteCatalog();
   const authenticator = new Authenticator(store.apiKeys, clock);
   const requestLog = new RequestLogWriter(store.requestLog, {
     onError: (error) => logger.error('request log write failed; will retry', { error: String(error) }),
   });
 
-  const started = await bootstrap(store, providerService, { adminKey: config.adminKey, environmentProviders: environmentProviders(config) }, clock, newId);
-  if (!started.firstStart) await providerService.loadAll(started.orgId);
-  routes.replaceAll(await store.routes.list(started.orgId));
+  if (!organization.firstStart) await providerService.loadAll(orgId);
+  const started = await bootstrap(store, providerService, organization, { adminKey: config.adminKey, environmentProviders: environmentProviders(config) }, clock, newId);
+  routes.replaceAll(await store.routes.list(orgId));
   for (const name of started.addedProviders) logger.info('added provider from the environment', { provider: name });
+  for (const skipped of started.skippedProviders) logger.warn(skipped.reason, { provider: skipped.name });
 
   const planner = new RoutePlanner(registry, routes);
-  const chatService = new ChatService({ planner, requestLog, clock, queue, breakers });
+  const startup: StartupSummary = {
+    storePath,
+    providers: registry.list().map((provider) => ({ name: provider.name, kind: provider.kind, tier: provider.tier, models: provider.listModels().length })),
+    workerKeys: (await store.workerKeys.list()).filter((key) => key.revokedAt === null && registry.get(key.providerId) !== undefined).length,
+    autoCandidates: planner.preview(AUTO_ROUTE).length,
+  };
+  const chatService = new ChatService({ planner, requestLog, clock, queue, breakers, logger, limits });
   const apiKeys = new ApiKeyService({ repository: store.apiKeys, authenticator, clock, newId });
   const routeService = new RouteService({ repository: store.routes, catalog: routes, providers: providerService, clock, newId });
-  const workerKeys = new WorkerKeyService({ repository: store.workerKeys, providers: providerService, clock, newId });
+  const workerKeys = new WorkerKeyService({ repository: store.workerKeys, providers: providerService, clock, newId, onRevoked: (keyId) => hub.disconnectKey(keyId) });
   const storedResponses = new StoredResponses(store.responses, clock, DEFAULT_RESPONSE_RETENTION, {
     onError: (error) => logger.error('storing a response failed', { error: String(error) }),
   });
-  const handler = createHttpApp({
+  const app = createHttpApp({
     surfaces: {
-      orgId: started.orgId,
+      orgId,
       authenticator,
       chatService,
       requestLog,
       providers: registry,
       routes,
       clock,
+      logger,
+      hop,
       maxBodyBytes: config.maxBodyBytes,
       newId,
     },
@@ -131,35 +209,16 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       requestLog: store.requestLog,
       flushRequestLog: () => requestLog.flush(),
     },
+    logger,
+    workerIdentity: (key) => hub.identify(key),
   });
-
-  let activeRequests = 0;
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 }, (request, response) => {
-    activeRequests++;
-    response.once('close', () => activeRequests--);
-    handler(request, response);
-  });
-  hub.attach(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  hub.attach(listener.server);
+  listener.serve(app);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      // Requests in flight may finish for up to 10 s; streams still open then are cut, and so are
-      // connections that never sent a request (server.close alone would wait for them).
-      const deadline = clock.monotonic() + 10_000;
-      while (activeRequests > 0 && clock.monotonic() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-      server.closeAllConnections();
-      await closed;
+      await listener.close(clock);
       await hub.close();
       await requestLog.close();
       for (const provider of registry.list()) await provider.close();
@@ -167,21 +226,13 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       await store.close();
     })());
 
-  return { server, port, generatedOwnerKey: started.generatedOwnerKey, close };
-}
-
-function environmentProviders(config: ServerConfig): EnvironmentProvider[] {
-  const providers: EnvironmentProvider[] = [];
-  if (config.openai !== undefined) {
-    providers.push({ name: 'openai', kind: 'openai', apiKey: config.openai.apiKey, ...(config.openai.baseUrl === undefined ? {} : { baseUrl: config.openai.baseUrl }) });
-  }
-  if (config.anthropic !== undefined) {
-    providers.push({
-      name: 'anthropic',
-      kind: 'anthropic',
-      apiKey: config.anthropic.apiKey,
-      ...(config.anthropic.baseUrl === undefined ? {} : { baseUrl: config.anthropic.baseUrl }),
-    });
-  }
-  return providers;
+  return {
+    server: listener.server,
+    port: listener.port,
+    generatedOwnerKey: started.generatedOwnerKey,
+    startup,
+    queuedRequests: () => queue.size,
+    routes: () => app.router.routes(),
+    close,
+  };
 }

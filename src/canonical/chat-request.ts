@@ -45,6 +45,8 @@ export interface RequestSource {
   raw: Buffer;
   /** `anthropic-version` / `anthropic-beta` and similar, only forwarded to an upstream of the same dialect. */
   headers: Record<string, string>;
+  /** The caller's `Via` chain: forwarded to every upstream with this hop added, so loops are seen. */
+  via?: string;
 }
 
 export type Message = UserMessage | AssistantMessage;

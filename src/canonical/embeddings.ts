@@ -12,6 +12,8 @@ export interface EmbeddingRequest {
   /** OpenAI's `dimensions`: shorten each vector to this many numbers. */
   dimensions?: number;
   body: JsonObject;
+  /** The caller's `via` chain, so an upstream that is another Auxot can refuse a loop. */
+  via?: string;
 }
 
 /** A vector as an upstream gave it: JSON numbers, or float32 decoded from base64. */

@@ -1,3 +1,5 @@
+import { redactCredentials } from '../platform/redact-credentials.js';
+
 /**
  * The one error type. Every failure a caller can see is a GatewayError with a code from this closed
  * set; each dialect renders it in its own wire format (status, body, in-stream frame).
@@ -18,6 +20,7 @@ export type GatewayErrorCode =
   | 'no_capacity'
   | 'upstream_error'
   | 'upstream_timeout'
+  | 'loop_detected'
   | 'internal';
 
 export interface GatewayErrorOptions {
@@ -63,6 +66,7 @@ function defaultRetryable(code: GatewayErrorCode): boolean {
     case 'not_found':
     case 'method_not_allowed':
     case 'payload_too_large':
+    case 'loop_detected':
     case 'internal':
       return false;
   }
@@ -93,9 +97,26 @@ export function statusForCode(code: GatewayErrorCode): number {
       return 502;
     case 'upstream_timeout':
       return 504;
+    case 'loop_detected':
+      return 508;
     case 'internal':
       return 500;
   }
+}
+
+/**
+ * The same error with credentials removed from its message: for text that came from an upstream or
+ * a worker, before it reaches a caller, a record or a log.
+ */
+export function withRedactedMessage(error: GatewayError): GatewayError {
+  const message = redactCredentials(error.message);
+  if (message === error.message) return error;
+  return new GatewayError(error.code, message, {
+    retryable: error.retryable,
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    ...(error.param === undefined ? {} : { param: error.param }),
+    ...(error.upstreamStatus === undefined ? {} : { upstreamStatus: error.upstreamStatus }),
+  });
 }
 
 /** Wraps anything thrown into a GatewayError without losing an existing one. */

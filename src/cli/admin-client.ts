@@ -1,13 +1,22 @@
-/** A small client for the management REST API, used by the `auxot` subcommands. */
+import { CliError } from './cli-errors.js';
+
+/** How API field names read as flags, so errors name what the person typed (`baseUrl` → `--base-url`). */
+export type FlagNames = Readonly<Record<string, string>>;
+
+interface ApiErrorBody {
+  error?: { type?: unknown; message?: unknown; param?: unknown };
+}
+
+/** A small client for the management REST API, used by the `auxot` admin commands. */
 export class AdminClient {
   constructor(
     private readonly baseUrl: string,
     private readonly key: string | undefined,
   ) {}
 
-  async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    if (this.key === undefined) {
-      throw new CliError('No admin key: pass --key or set AUXOT_ADMIN_KEY to an owner or admin API key.');
+  async call(method: string, path: string, body?: unknown, flags: FlagNames = {}): Promise<unknown> {
+    if (this.key === undefined || this.key === '') {
+      throw new CliError('no admin key: set AUXOT_ADMIN_KEY (or pass --key) to an owner or admin API key');
     }
     let response: Response;
     try {
@@ -17,23 +26,43 @@ export class AdminClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
-      throw new CliError(`Cannot reach Auxot at ${this.baseUrl} (${error instanceof Error ? error.message : String(error)}). Is \`auxot serve\` running? Set --url or AUXOT_URL.`);
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      throw new CliError(`cannot reach Auxot at ${this.baseUrl} (${cause}); is \`auxot serve\` running there? Set --url or AUXOT_URL.`);
     }
     if (response.status === 204) return undefined;
     const text = await response.text();
-    const parsed: unknown = text === '' ? undefined : JSON.parse(text);
-    if (!response.ok) {
-      const message = (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? text;
-      throw new CliError(`HTTP ${response.status}: ${message}`);
+    const parsed = parseJson(text);
+    if (parsed === NOT_JSON) {
+      const type = response.headers.get('content-type') ?? 'no content type';
+      throw new CliError(
+        `${this.baseUrl} answered HTTP ${response.status} with ${type.split(';')[0]}, not Auxot's JSON API; check --url (AUXOT_URL) points at an Auxot server`,
+      );
     }
+    if (!response.ok) throw new CliError(`HTTP ${response.status}: ${errorText(parsed as ApiErrorBody | undefined, text, flags)}`);
     return parsed;
   }
 }
 
-/** An error meant for the person at the terminal: printed without a stack trace. */
-export class CliError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CliError';
+const NOT_JSON = Symbol('not json');
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
   }
+}
+
+/** The API's message with every `field: ` it names rewritten as the flag that sets it. */
+function errorText(body: ApiErrorBody | undefined, text: string, flags: FlagNames): string {
+  const message = typeof body?.error?.message === 'string' ? body.error.message : text;
+  const param = typeof body?.error?.param === 'string' ? body.error.param : undefined;
+  let named = message.replace(/(^|; )([A-Za-z][\w.]*): /g, (whole, separator: string, field: string) => {
+    const flag = flags[field];
+    return flag === undefined ? whole : `${separator}${flag}: `;
+  });
+  const paramFlag = param === undefined ? undefined : flags[param];
+  if (paramFlag !== undefined && !named.includes(paramFlag)) named = `${paramFlag}: ${named}`;
+  return named;
 }

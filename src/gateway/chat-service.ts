@@ -1,6 +1,8 @@
-import { toGatewayError, type GatewayError } from '../canonical/gateway-error.js';
+import type { GatewayError } from '../canonical/gateway-error.js';
 import type { RequestLogWriter } from '../governance/request-log-writer.js';
 import type { Clock } from '../platform/clock.js';
+import type { Logger } from '../platform/logger.js';
+import type { AnswerLimits } from '../providers/answer-limits.js';
 import { executeWithFallback, type Attempt, type ExecutionDependencies } from '../routing/execute-with-fallback.js';
 import type { RoutePlan } from '../routing/route-plan.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
@@ -9,11 +11,14 @@ import { AnswerMeter } from './answer-meter.js';
 import type { ChatCall } from './chat-call.js';
 import { buildRequestRecord } from './request-record.js';
 import { relayAnswer } from './relay-answer.js';
+import { answerableError } from './unexpected-error.js';
 
 export interface ChatServiceDependencies extends ExecutionDependencies {
   planner: RoutePlanner;
   requestLog: RequestLogWriter;
   clock: Clock;
+  logger: Logger;
+  limits: AnswerLimits;
 }
 
 /**
@@ -42,10 +47,11 @@ export class ChatService {
         sink: call.sink,
         meter,
         signal: call.signal,
+        maxAnswerBytes: this.dependencies.limits.maxAnswerBytes,
         headers: answerHeaders(call, plan, attempt, execution.queueMs),
       });
     } catch (error) {
-      failure = toGatewayError(error);
+      failure = answerableError(error, this.dependencies.logger, { requestId: call.requestId });
       failureStatus = this.writeFailure(call, failure);
     } finally {
       this.dependencies.requestLog.append(

@@ -1,6 +1,7 @@
 import type { GatewayError } from '../canonical/gateway-error.js';
 import { statusForCode } from '../canonical/gateway-error.js';
 import type { Principal } from '../governance/principal.js';
+import { redactCredentials } from '../platform/redact-credentials.js';
 import type { RequestLogRecord } from '../store/records.js';
 
 export interface RejectedRequest {
@@ -34,7 +35,7 @@ export function rejectedRequestRecord(rejected: RejectedRequest): RequestLogReco
     stream: rejected.stream,
     status: rejected.status ?? statusForCode(rejected.error.code),
     errorCode: rejected.error.code,
-    errorMessage: rejected.error.message,
+    errorMessage: redactCredentials(rejected.error.message),
     finishReason: null,
     inputTokens: 0,
     outputTokens: 0,

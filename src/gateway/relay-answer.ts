@@ -1,4 +1,6 @@
+import type { ChatEvent } from '../canonical/chat-event.js';
 import { ResultCollector } from '../canonical/collect-result.js';
+import { GatewayError } from '../canonical/gateway-error.js';
 import type { ChatRequest } from '../canonical/chat-request.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { StreamChunk, StreamResponse } from '../providers/provider.js';
@@ -12,6 +14,8 @@ export interface RelayContext {
   sink: ResponseSink;
   meter: AnswerMeter;
   signal: AbortSignal;
+  /** The most answer text a non-streaming caller's answer may collect before it is refused. */
+  maxAnswerBytes: number;
   /** Headers naming the route, provider and request id. */
   headers: Record<string, string>;
 }
@@ -57,11 +61,14 @@ async function relayStream(response: StreamResponse, primed: StreamChunk[], cont
       for (const event of chunk.events) text += encoder.push(event);
       return text === '' ? undefined : sink.write(text);
     }
-    if (chunk.raw !== undefined) return sink.write(chunk.raw);
-    // No upstream bytes: the failure was detected by Auxot (cut stream, lost connection), so the
-    // error frame is written in the caller's dialect, and never a fake terminal event.
+    // Upstream bytes go out as they came. An error never has bytes of its own (a frame that did not
+    // parse, an upstream error frame, a cut stream): it is written as the caller's dialect's error
+    // frame after the valid bytes before it, and never as a fake terminal event.
     for (const event of chunk.events) if (event.type === 'error') text += clientDialect.encodeStreamError(event.error);
-    return text === '' ? undefined : sink.write(text);
+    if (chunk.raw === undefined) return text === '' ? undefined : sink.write(text);
+    if (text === '') return sink.write(chunk.raw);
+    const wrote = sink.write(chunk.raw);
+    return wrote === undefined ? sink.write(text) : wrote.then(() => sink.write(text));
   };
 
   try {
@@ -81,9 +88,18 @@ async function relayStream(response: StreamResponse, primed: StreamChunk[], cont
 async function relayCollected(response: StreamResponse, primed: StreamChunk[], context: RelayContext): Promise<void> {
   const { clientDialect, sink, meter, signal, request } = context;
   const collector = new ResultCollector();
+  let collected = 0;
   const take = (chunk: StreamChunk): void => {
     meter.observe(chunk.events);
-    for (const event of chunk.events) collector.push(event);
+    for (const event of chunk.events) {
+      collected += contentLength(event);
+      if (collected > context.maxAnswerBytes) {
+        throw new GatewayError('upstream_error', `The upstream answer exceeds the ${context.maxAnswerBytes}-byte limit for a non-streaming answer`, {
+          retryable: false,
+        });
+      }
+      collector.push(event);
+    }
   };
   try {
     for (const chunk of primed) take(chunk);
@@ -98,6 +114,23 @@ async function relayCollected(response: StreamResponse, primed: StreamChunk[], c
     throw error;
   }
   commitJson(sink, context.headers, JSON.stringify(clientDialect.encodeResult(collector.result(), request)));
+}
+
+/** Characters an event adds to a collected answer (a close proxy for bytes: JSON escaping aside). */
+function contentLength(event: ChatEvent): number {
+  switch (event.type) {
+    case 'text-delta':
+    case 'reasoning-delta':
+      return event.text.length;
+    case 'tool-call-delta':
+      return event.argumentsJson.length;
+    case 'reasoning-start':
+      return event.redactedData?.length ?? 0;
+    case 'reasoning-end':
+      return event.signature?.length ?? 0;
+    default:
+      return 0;
+  }
 }
 
 /** A whole answer goes out with its length, not chunked. */

@@ -1,5 +1,6 @@
 import type { GatewayError } from '../canonical/gateway-error.js';
 import { statusForCode } from '../canonical/gateway-error.js';
+import { redactCredentials } from '../platform/redact-credentials.js';
 import type { Attempt } from '../routing/execute-with-fallback.js';
 import type { RoutePlan } from '../routing/route-plan.js';
 import type { RequestLogRecord, RoutingDecisionEntry } from '../store/records.js';
@@ -43,7 +44,8 @@ export function buildRequestRecord(outcome: RequestOutcome): RequestLogRecord {
     stream: call.request.stream,
     status,
     errorCode: abortedUnanswered ? 'client_aborted' : (error?.code ?? null),
-    errorMessage: error?.message ?? null,
+    // Defence in depth: error text from upstreams is redacted where it enters, and again here.
+    errorMessage: error === undefined ? null : redactCredentials(error.message),
     finishReason: meter.finishReason?.raw ?? meter.finishReason?.unified ?? null,
     inputTokens: meter.usage.inputTokens,
     outputTokens: meter.usage.outputTokens,
@@ -56,6 +58,6 @@ export function buildRequestRecord(outcome: RequestOutcome): RequestLogRecord {
     firstByteMs: meter.firstContentAt === undefined ? null : meter.firstContentAt - call.receivedAt,
     totalMs: outcome.endedAt - call.receivedAt,
     clientAborted,
-    decision: outcome.decision,
+    decision: outcome.decision.map((entry) => (entry.reason === undefined ? entry : { ...entry, reason: redactCredentials(entry.reason) })),
   };
 }

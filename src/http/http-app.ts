@@ -1,18 +1,21 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError } from '../canonical/gateway-error.js';
+import type { ServerResponse } from 'node:http';
+import type { GatewayError } from '../canonical/gateway-error.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { EmbeddingsService } from '../gateway/embeddings/embeddings-service.js';
 import type { StoredResponses } from '../gateway/responses/stored-responses.js';
+import type { Logger } from '../platform/logger.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
 import { registerAdminRoutes, type AdminServices } from './admin/admin-routes.js';
+import { createDispatcher, type HttpHandler } from './dispatcher.js';
 import { Router } from './router.js';
-import { sendDialectError, sendJson } from './send.js';
+import { sendAdminError, sendDialectError, sendJson } from './send.js';
 import { chatEndpoint } from './surfaces/chat-endpoint.js';
 import { countTokensEndpoint } from './surfaces/count-tokens-endpoint.js';
 import { embeddingsEndpoint } from './surfaces/embeddings-endpoint.js';
 import { anthropicModelsEndpoint, openAiModelEndpoint, openAiModelsEndpoint } from './surfaces/models-endpoints.js';
 import { deleteResponseEndpoint, getResponseEndpoint, responseInputItemsEndpoint, responsesHooks } from './surfaces/responses-endpoints.js';
 import type { SurfaceContext, SurfaceDialect } from './surfaces/surface-context.js';
+import { workerIdentityEndpoint, type WorkerKeyIdentity } from './worker-identity-endpoint.js';
 
 export interface HttpAppDependencies {
   surfaces: SurfaceContext;
@@ -23,13 +26,16 @@ export interface HttpAppDependencies {
   storedResponses: StoredResponses;
   embeddings: EmbeddingsService;
   admin: AdminServices;
+  logger: Logger;
+  /** Looks up a worker key for `GET /api/worker/identity`. */
+  workerIdentity: (key: string) => Promise<WorkerKeyIdentity | undefined>;
 }
 
 /**
  * The route table. Every API path works with and without `/v1` (clients disagree on where the
  * version goes), and the base paths answer HEAD (Claude Code probes its base URL on start-up).
  */
-export function createHttpApp(dependencies: HttpAppDependencies): (request: IncomingMessage, response: ServerResponse) => void {
+export function createHttpApp(dependencies: HttpAppDependencies): HttpHandler {
   const router = new Router();
   const openai: SurfaceDialect = { dialect: dependencies.openai, surface: 'openai-chat' };
   const anthropic: SurfaceDialect = { dialect: dependencies.anthropic, surface: 'anthropic-messages' };
@@ -43,46 +49,30 @@ export function createHttpApp(dependencies: HttpAppDependencies): (request: Inco
     router.on('DELETE', `${base}/responses/:id`, deleteResponseEndpoint(surfaces, storedResponses, responses));
     router.on('GET', `${base}/responses/:id/input_items`, responseInputItemsEndpoint(surfaces, storedResponses, responses));
     router.on('POST', `${base}/embeddings`, embeddingsEndpoint(surfaces, dependencies.embeddings, openai));
-    router.on('GET', `${base}/models`, openAiModelsEndpoint(surfaces, openai));
-    router.on('GET', `${base}/models/:id`, openAiModelEndpoint(surfaces, openai));
+    router.on('GET', `${base}/models`, openAiModelsEndpoint(surfaces, openai, dependencies.planner));
+    router.on('GET', `${base}/models/:id`, openAiModelEndpoint(surfaces, openai, dependencies.planner));
     router.on('HEAD', base, (_request, response) => void response.writeHead(200).end());
   }
   for (const base of ['/api/anthropic', '/api/anthropic/v1']) {
     router.on('POST', `${base}/messages`, chatEndpoint(surfaces, anthropic));
     router.on('POST', `${base}/messages/count_tokens`, countTokensEndpoint(surfaces, dependencies.planner, anthropic));
-    router.on('GET', `${base}/models`, anthropicModelsEndpoint(surfaces, anthropic));
+    router.on('GET', `${base}/models`, anthropicModelsEndpoint(surfaces, anthropic, dependencies.planner));
     router.on('HEAD', base, (_request, response) => void response.writeHead(200).end());
   }
   router.on('GET', '/healthz', (_request, response) => sendJson(response, 200, { status: 'ok' }));
   router.on('HEAD', '/healthz', (_request, response) => void response.writeHead(200).end());
   registerAdminRoutes(router, dependencies.admin);
+  router.on('GET', '/api/worker/identity', workerIdentityEndpoint(dependencies.workerIdentity));
 
-  return (request, response) => {
-    const url = request.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
-    const method = request.method ?? 'GET';
-    const match = router.match(method, path);
-    if (match === undefined) {
-      notFound(response, path, method, router, dependencies);
-      return;
-    }
-    const result = match.handler(request, response, match.params);
-    if (result instanceof Promise) {
-      result.catch((error: unknown) => {
-        if (!response.headersSent) sendJson(response, 500, { error: { type: 'internal', message: 'Internal error' } });
-        else response.destroy(error instanceof Error ? error : undefined);
-      });
-    }
-  };
+  return createDispatcher(router, {
+    logger: dependencies.logger,
+    sendError: (response, path, error) => sendError(response, path, error, dependencies),
+  });
 }
 
-function notFound(response: ServerResponse, path: string, method: string, router: Router, dependencies: HttpAppDependencies): void {
-  const wrongMethod = router.hasPath(path);
-  const error = wrongMethod
-    ? new GatewayError('method_not_allowed', `${method} is not allowed on ${path}`)
-    : new GatewayError('not_found', `No endpoint ${method} ${path}`);
+/** Errors on the API surfaces are in that surface's dialect; everything else gets the admin shape. */
+function sendError(response: ServerResponse, path: string, error: GatewayError, dependencies: HttpAppDependencies): void {
   if (path.startsWith('/api/openai')) sendDialectError(response, dependencies.openai, error);
   else if (path.startsWith('/api/anthropic')) sendDialectError(response, dependencies.anthropic, error);
-  else sendJson(response, wrongMethod ? 405 : 404, { error: { type: error.code, message: error.message } });
+  else sendAdminError(response, error);
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayError } from '../canonical/gateway-error.js';
 
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse, params: Record<string, string>) => Promise<void> | void;
 
@@ -27,29 +28,62 @@ export class Router {
     return this;
   }
 
+  /**
+   * The handler for a request, or undefined when none matches. Throws `invalid_request` when a
+   * path parameter is not valid percent-encoding: that is the caller's input, never a crash.
+   */
   match(method: string, path: string): RouteMatch | undefined {
-    const normalized = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    const normalized = normalize(path);
     const handler = this.exact.get(`${method} ${normalized}`);
     if (handler !== undefined) return { handler, params: {} };
     const segments = normalized.split('/');
     for (const route of this.patterns) {
       if (route.method !== method || route.segments.length !== segments.length) continue;
-      const params: Record<string, string> = {};
-      let matched = true;
-      for (let index = 0; index < segments.length && matched; index++) {
-        const expected = route.segments[index] ?? '';
-        const actual = segments[index] ?? '';
-        if (expected.startsWith(':')) params[expected.slice(1)] = decodeURIComponent(actual);
-        else matched = expected === actual;
-      }
-      if (matched) return { handler: route.handler, params };
+      const params = matchSegments(route.segments, segments);
+      if (params !== undefined) return { handler: route.handler, params };
     }
     return undefined;
   }
 
   /** True when the path exists under another method (405 rather than 404). */
   hasPath(path: string): boolean {
-    for (const key of this.exact.keys()) if (key.slice(key.indexOf(' ') + 1) === path) return true;
-    return false;
+    const normalized = normalize(path);
+    for (const key of this.exact.keys()) if (key.slice(key.indexOf(' ') + 1) === normalized) return true;
+    const segments = normalized.split('/');
+    return this.patterns.some((route) => route.segments.length === segments.length && matchSegments(route.segments, segments, false) !== undefined);
+  }
+
+  /** Every registered method and path pattern (for tests that exercise each route). */
+  routes(): Array<{ method: string; path: string }> {
+    const listed = [...this.exact.keys()].map((key) => ({ method: key.slice(0, key.indexOf(' ')), path: key.slice(key.indexOf(' ') + 1) }));
+    for (const route of this.patterns) listed.push({ method: route.method, path: route.segments.join('/') });
+    return listed;
+  }
+}
+
+function normalize(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+function matchSegments(expected: readonly string[], actual: readonly string[], decode = true): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (let index = 0; index < expected.length; index++) {
+    const want = expected[index] ?? '';
+    const have = actual[index] ?? '';
+    if (want.startsWith(':')) {
+      if (have === '') return undefined;
+      if (decode) params[want.slice(1)] = decodeSegment(have);
+    } else if (want !== have) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GatewayError('invalid_request', `The path segment '${segment.slice(0, 100)}' is not valid percent-encoding`);
   }
 }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { GatewayError } from '../canonical/gateway-error.js';
+import { statusForCode, type GatewayError } from '../canonical/gateway-error.js';
 import type { Dialect } from '../dialects/dialect.js';
 
 /** Writes a JSON body with an explicit length (no chunked encoding for small answers). */
@@ -27,4 +27,11 @@ export function sendDialectError(response: ServerResponse, dialect: Dialect, err
   if (error.code === 'payload_too_large') headers.connection = 'close';
   sendJson(response, encoded.status, encoded.body, headers);
   return encoded.status;
+}
+
+/** Writes an error in the management API's shape: `{error:{type, message, param?}}`. */
+export function sendAdminError(response: ServerResponse, error: GatewayError): void {
+  sendJson(response, statusForCode(error.code), {
+    error: { type: error.code, message: error.message, ...(error.param === undefined ? {} : { param: error.param }) },
+  });
 }

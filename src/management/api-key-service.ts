@@ -11,7 +11,7 @@ import { parseInput } from './validation.js';
 const createKeySchema = z
   .object({
     name: z.string().min(1).max(100),
-    role: z.enum(['admin', 'member', 'service']).optional(),
+    role: z.enum(['owner', 'admin', 'member', 'service']).optional(),
     serviceClass: z.enum(['interactive', 'batch']).optional(),
     expiresAt: z.iso.datetime().optional(),
   })
@@ -48,8 +48,8 @@ export class ApiKeyService {
   async create(actor: Principal, input: unknown): Promise<CreatedApiKey> {
     const parsed = parseInput(createKeySchema, input);
     const role = parsed.role ?? 'member';
-    if (role === 'admin' && actor.role !== 'owner') {
-      throw new GatewayError('forbidden', 'Only an owner can create admin keys');
+    if ((role === 'admin' || role === 'owner') && actor.role !== 'owner') {
+      throw new GatewayError('forbidden', `Only an owner can create ${role} keys`);
     }
     const key = generateKeySecret(CALLER_KEY_PREFIX);
     const record: ApiKeyRecord = {
@@ -76,6 +76,16 @@ export class ApiKeyService {
     const record = await this.dependencies.repository.findById(id);
     if (record === undefined || record.orgId !== actor.orgId) throw new GatewayError('not_found', `No API key '${id}'`);
     if (record.role === 'owner' && actor.role !== 'owner') throw new GatewayError('forbidden', 'Only an owner can revoke an owner key');
+    if (record.role === 'owner' && record.revokedAt === null) {
+      const now = this.dependencies.clock.now();
+      const otherOwners = (await this.dependencies.repository.list(actor.orgId)).filter(
+        (key) => key.id !== record.id && key.role === 'owner' && key.revokedAt === null && (key.expiresAt === null || key.expiresAt > now),
+      );
+      // Without an owner key nobody could manage the platform any more, nor mint a new owner key.
+      if (otherOwners.length === 0) {
+        throw new GatewayError('forbidden', 'The last owner key cannot be revoked: create another owner key first (role "owner"), then revoke this one');
+      }
+    }
     await this.dependencies.repository.revoke(id, this.dependencies.clock.now());
     this.dependencies.authenticator.invalidate();
     const updated = await this.dependencies.repository.findById(id);

@@ -8,6 +8,8 @@ export interface EnvironmentProvider {
   kind: 'openai' | 'anthropic';
   apiKey: string;
   baseUrl?: string;
+  /** Where the base URL came from, for messages (OPENAI_BASE_URL, ANTHROPIC_BASE_URL). */
+  baseUrlVariable: string;
 }
 
 export interface BootstrapOptions {
@@ -18,29 +20,35 @@ export interface BootstrapOptions {
 }
 
 export interface BootstrapResult {
-  orgId: string;
-  firstStart: boolean;
   /** Set when a key was generated: the only time it can be shown. */
   generatedOwnerKey: string | undefined;
   addedProviders: string[];
+  /** Providers the environment named that were not added, and why (e.g. they point at this server). */
+  skippedProviders: Array<{ name: string; reason: string }>;
+}
+
+/** The deployment's organization: found, or created on first start. */
+export async function ensureOrganization(store: Store, clock: Clock, newId: (prefix: string) => string): Promise<{ orgId: string; firstStart: boolean }> {
+  const existing = await store.organizations.first();
+  if (existing !== undefined) return { orgId: existing.id, firstStart: false };
+  const orgId = newId('org_');
+  await store.organizations.insert({ id: orgId, name: 'Default organization', createdAt: clock.now() });
+  return { orgId, firstStart: true };
 }
 
 /**
- * First start creates the organization, its owner key and the providers the environment names.
+ * First start creates the organization's owner key and the providers the environment names.
  * Later starts only make sure AUXOT_ADMIN_KEY (if set) is a valid owner key.
  */
 export async function bootstrap(
   store: Store,
   providers: ProviderService,
+  organization: { orgId: string; firstStart: boolean },
   options: BootstrapOptions,
   clock: Clock,
   newId: (prefix: string) => string,
 ): Promise<BootstrapResult> {
-  const existing = await store.organizations.first();
-  const orgId = existing?.id ?? newId('org_');
-  if (existing === undefined) await store.organizations.insert({ id: orgId, name: 'Default organization', createdAt: clock.now() });
-  const firstStart = existing === undefined;
-
+  const { orgId, firstStart } = organization;
   let generatedOwnerKey: string | undefined;
   const ownerKey = options.adminKey ?? (firstStart ? (generatedOwnerKey = generateKeySecret(CALLER_KEY_PREFIX)) : undefined);
   if (ownerKey !== undefined && (await store.apiKeys.findByHash(hashKeySecret(ownerKey))) === undefined) {
@@ -59,8 +67,17 @@ export async function bootstrap(
   }
 
   const addedProviders: string[] = [];
+  const skippedProviders: BootstrapResult['skippedProviders'] = [];
   if (firstStart) {
     for (const provider of options.environmentProviders) {
+      if (provider.baseUrl !== undefined && (await providers.pointsAtThisServer(provider.baseUrl))) {
+        // The shell that starts Auxot often also points Claude Code or an SDK at Auxot itself.
+        skippedProviders.push({
+          name: provider.name,
+          reason: `${provider.baseUrlVariable} (${provider.baseUrl}) points at this Auxot server, so it was not added as the '${provider.name}' provider (requests would loop); unset it where \`auxot serve\` runs, or point it at the vendor's API`,
+        });
+        continue;
+      }
       await providers.create(orgId, {
         name: provider.name,
         kind: provider.kind,
@@ -70,5 +87,5 @@ export async function bootstrap(
       addedProviders.push(provider.name);
     }
   }
-  return { orgId, firstStart, generatedOwnerKey, addedProviders };
+  return { generatedOwnerKey, addedProviders, skippedProviders };
 }

@@ -12,6 +12,9 @@ import {
   type CreateProviderInput,
 } from './provider-input.js';
 import { parseInput } from './validation.js';
+import { cloudModelList, discoversModels } from './provider-models.js';
+import type { Logger } from '../platform/logger.js';
+import type { ModelDiscovery } from '../providers/http/model-discovery.js';
 
 /** A provider as the management API shows it: everything but the secret. */
 export interface ProviderView {
@@ -27,15 +30,27 @@ export interface ProviderView {
   createdAt: string;
   updatedAt: string;
   capacity?: { state: string; inFlight: number; limit: number | null };
+  /** Requests waiting for this provider's capacity right now. */
+  queue?: { waiting: number };
 }
 
 export interface ProviderServiceDependencies {
+  /**
+   * Lists an HTTP upstream's models, for providers added without `models`; absent in tests that
+   * need no network at all.
+   */
+  discoverModels?: (input: { kind: 'openai' | 'anthropic' | 'openai-compatible'; baseUrl: string; apiKey: string | undefined }) => Promise<ModelDiscovery>;
+  logger?: Logger;
   repository: ProviderRepository;
   registry: ProviderRegistry;
   factory: ProviderFactory;
   secrets: SecretBox;
   clock: Clock;
   newId(prefix: string): string;
+  /** How many requests wait for a provider's capacity (the dispatch queue). */
+  waitingFor?: (providerId: string) => number;
+  /** Tells whether a base URL reaches this server itself (a provider there would loop). */
+  self?: { pointsHere(url: string): Promise<boolean> };
 }
 
 /**
@@ -52,6 +67,11 @@ export class ProviderService {
     }
   }
 
+  /** True when a base URL would reach this very server. */
+  async pointsAtThisServer(baseUrl: string): Promise<boolean> {
+    return (await this.dependencies.self?.pointsHere(baseUrl)) === true;
+  }
+
   async list(orgId: string): Promise<ProviderView[]> {
     return (await this.dependencies.repository.list(orgId)).map((record) => this.view(record));
   }
@@ -66,6 +86,9 @@ export class ProviderService {
     if ((await repository.findByName(orgId, parsed.name)) !== undefined) {
       throw new GatewayError('invalid_request', `A provider named '${parsed.name}' already exists`, { param: 'name' });
     }
+    const baseUrl = resolveBaseUrl(parsed);
+    // Before anything is fetched from it: a provider that is this server would loop.
+    await this.refuseSelf(baseUrl);
     const now = clock.now();
     const id = this.dependencies.newId('prov_');
     const record: ProviderRecord = {
@@ -74,8 +97,8 @@ export class ProviderService {
       name: parsed.name,
       kind: parsed.kind,
       tier: parsed.tier ?? PROVIDER_DEFAULTS[parsed.kind].tier,
-      baseUrl: resolveBaseUrl(parsed),
-      models: resolveModels(parsed),
+      baseUrl,
+      models: parsed.models ?? (await this.defaultModels(parsed)),
       sealedApiKey: parsed.apiKey === undefined ? null : this.dependencies.secrets.seal(parsed.apiKey, sealOwner(id)),
       settings: parsed.settings ?? {},
       enabled: parsed.enabled ?? true,
@@ -92,6 +115,13 @@ export class ProviderService {
   async update(orgId: string, idOrName: string, input: unknown): Promise<ProviderView> {
     const changes = parseInput(updateProviderSchema, input);
     const current = await this.find(orgId, idOrName);
+    const moves = changes.baseUrl !== undefined && withoutTrailingSlash(changes.baseUrl) !== withoutTrailingSlash(current.baseUrl ?? '');
+    if (moves && current.sealedApiKey !== null && changes.apiKey === undefined) {
+      // Otherwise anyone who may edit a provider could send its stored key to a host of their choosing.
+      throw new GatewayError('invalid_request', `Changing the baseUrl of '${current.name}' would send its stored API key to a new address: send apiKey again with the new baseUrl (or apiKey: null to drop the key)`, {
+        param: 'apiKey',
+      });
+    }
     const record: ProviderRecord = {
       ...current,
       tier: changes.tier ?? current.tier,
@@ -108,6 +138,7 @@ export class ProviderService {
       updatedAt: this.dependencies.clock.now(),
     };
     this.checkWorkerShape(record, typeof changes.apiKey === 'string');
+    if (moves) await this.refuseSelf(record.baseUrl);
     const live = record.enabled ? this.dependencies.factory.build(record) : undefined;
     await this.dependencies.repository.update(record);
     const replaced = live === undefined ? this.dependencies.registry.remove(record.id) : this.dependencies.registry.put(live);
@@ -128,6 +159,31 @@ export class ProviderService {
     const record = byId?.orgId === orgId ? byId : await repository.findByName(orgId, idOrName);
     if (record === undefined) throw new GatewayError('not_found', `No provider '${idOrName}'`);
     return record;
+  }
+
+  private async refuseSelf(baseUrl: string | null): Promise<void> {
+    if (baseUrl !== null && (await this.pointsAtThisServer(baseUrl))) {
+      throw new GatewayError('invalid_request', `The baseUrl ${baseUrl} is this Auxot server itself: requests to it would come straight back`, { param: 'baseUrl' });
+    }
+  }
+
+  /** What a provider added without `models` serves: what its upstream lists, else the kind's defaults. */
+  private async defaultModels(input: CreateProviderInput): Promise<string[]> {
+    const baseUrl = resolveBaseUrl(input);
+    const { kind } = input;
+    if (!discoversModels(kind) || baseUrl === null || (kind !== 'openai' && kind !== 'anthropic' && kind !== 'openai-compatible')) return resolveModels(input);
+    const found = (await this.dependencies.discoverModels?.({ kind, baseUrl, apiKey: input.apiKey })) ?? { ok: false, reason: 'model discovery is off' };
+    if (kind === 'openai-compatible') {
+      if (found.ok && found.models.length > 0) return found.models;
+      const why = found.ok ? 'it listed none' : found.reason;
+      throw new GatewayError('invalid_request', `A ${kind} provider needs a list of models, and its server did not list them (${why})`, { param: 'models' });
+    }
+    if (found.ok) {
+      this.dependencies.logger?.info('listed the upstream\'s models', { provider: input.name, models: found.models.length });
+    } else {
+      this.dependencies.logger?.warn('could not list the upstream\'s models; using the default list', { provider: input.name, reason: found.reason });
+    }
+    return cloudModelList(kind, found.ok ? found.models : undefined);
   }
 
   private checkWorkerShape(record: ProviderRecord, hasApiKey: boolean): void {
@@ -156,6 +212,7 @@ export class ProviderService {
       createdAt: new Date(record.createdAt).toISOString(),
       updatedAt: new Date(record.updatedAt).toISOString(),
       ...(capacity === undefined ? {} : { capacity: { state: capacity.state, inFlight: capacity.inFlight, limit: capacity.limit ?? null } }),
+      ...(live === undefined || this.dependencies.waitingFor === undefined ? {} : { queue: { waiting: this.dependencies.waitingFor(record.id) } }),
     };
   }
 }
@@ -170,4 +227,8 @@ function resolveModels(input: CreateProviderInput): string[] {
     throw new GatewayError('invalid_request', `A ${input.kind} provider needs a list of models`, { param: 'models' });
   }
   return models;
+}
+
+function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, '');
 }

@@ -29,6 +29,8 @@ export class WorkerKeyService {
       providers: ProviderService;
       clock: Clock;
       newId(prefix: string): string;
+      /** Cuts off the workers connected with a key that was just revoked. */
+      onRevoked?: (keyId: string) => void;
     },
   ) {}
 
@@ -65,6 +67,7 @@ export class WorkerKeyService {
     const mine = await this.list(orgId);
     if (!mine.some((key) => key.id === id)) throw new GatewayError('not_found', `No worker key '${id}'`);
     await this.dependencies.repository.revoke(id, this.dependencies.clock.now());
+    this.dependencies.onRevoked?.(id);
   }
 }
 

@@ -1,21 +1,98 @@
-/** One line per event on stderr: `time level message key=value…`. Never pass secrets in fields. */
+import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { formatPrettyLine } from './log-format.js';
+import { scrubSecrets } from './log-redaction.js';
+
+/**
+ * Structured logs (pino). Fields are data, not prose: `logger.info('worker connected', { workerId })`.
+ * An `error` or `err` field holding an Error is written with its type, message and stack. Secrets
+ * must never be passed in fields; as a second line of defence, fields named like secrets are
+ * censored and key-shaped strings are masked in every line (see log-redaction.ts).
+ */
 export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** A logger whose every line carries `bindings` (e.g. `{ component: 'worker-hub' }`). */
+  child(bindings: Record<string, unknown>): Logger;
 }
 
-export function createLogger(write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
-  const log = (level: string, message: string, fields?: Record<string, unknown>): void => {
-    let line = `${new Date().toISOString()} ${level} ${message}`;
-    if (fields !== undefined) {
-      for (const [key, value] of Object.entries(fields)) line += ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
-    }
-    write(`${line}\n`);
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+/** `json`: one JSON object per line (for collectors); `pretty`: aligned, coloured text for a terminal. */
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export interface LoggerOptions {
+  /** Lowest level written (default info). */
+  level?: LogLevel;
+  /** Default: pretty when writing to a terminal, JSON otherwise. */
+  format?: LogFormat;
+  /** Where lines go (default: stderr). Each call receives one whole line ending in a newline. */
+  write?: (line: string) => void;
+  /** Colours in the pretty format (default: when stderr is a terminal and NO_COLOR is unset). */
+  color?: boolean;
+}
+
+/** Field paths censored wherever they appear (one level deep too), whatever their value. */
+const REDACTED_PATHS = [
+  'key', 'apiKey', 'api_key', 'secret', 'password', 'token', 'authorization', 'masterKey', 'adminKey', 'workerKey',
+  '*.key', '*.apiKey', '*.api_key', '*.secret', '*.password', '*.token', '*.authorization', '*.masterKey', '*.adminKey', '*.workerKey',
+  'headers["x-api-key"]', '*.headers["x-api-key"]', '*.headers.authorization',
+];
+
+/** Accepts a line writer directly too, as `createLogger((line) => …)` (tests collect lines so). */
+export function createLogger(options: LoggerOptions | ((line: string) => void) = {}): Logger {
+  const settings: LoggerOptions = typeof options === 'function' ? { write: options } : options;
+  const toTerminal = settings.write === undefined && process.stderr.isTTY === true;
+  const format = settings.format ?? (toTerminal ? 'pretty' : 'json');
+  const color = settings.color ?? (toTerminal && process.env.NO_COLOR === undefined);
+  const write = settings.write ?? ((line: string) => void process.stderr.write(line));
+  const destination: DestinationStream = {
+    write: format === 'json' ? (line) => write(scrubSecrets(line)) : (line) => write(scrubSecrets(formatPrettyLine(line, color))),
   };
+  const root = pino(
+    {
+      level: settings.level ?? 'info',
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: stdSerializers.err, error: serializeError },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    },
+    destination,
+  );
+  return wrap(root);
+}
+
+/** A logger that drops everything (for code paths that are given none). */
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silentLogger,
+};
+
+function wrap(logger: PinoLogger): Logger {
   return {
-    info: (message, fields) => log('info', message, fields),
-    warn: (message, fields) => log('warn', message, fields),
-    error: (message, fields) => log('error', message, fields),
+    debug: (message, fields) => (fields === undefined ? logger.debug(message) : logger.debug(fields, message)),
+    info: (message, fields) => (fields === undefined ? logger.info(message) : logger.info(fields, message)),
+    warn: (message, fields) => (fields === undefined ? logger.warn(message) : logger.warn(fields, message)),
+    error: (message, fields) => (fields === undefined ? logger.error(message) : logger.error(fields, message)),
+    child: (bindings) => wrap(logger.child(bindings)),
   };
+}
+
+/** Errors keep their stack; anything else (a string already made from one) is written as it is. */
+function serializeError(value: unknown): unknown {
+  return value instanceof Error ? stdSerializers.err(value) : value;
+}
+
+export function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+export function isLogFormat(value: string): value is LogFormat {
+  return (LOG_FORMATS as readonly string[]).includes(value);
 }

@@ -1,14 +1,18 @@
 import type { Dispatcher } from 'undici';
 import type { Dialect } from '../dialects/dialect.js';
 import type { Clock } from '../platform/clock.js';
+import type { HopMarker } from '../platform/hop-marker.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { ProviderRecord } from '../store/records.js';
+import type { AnswerLimits } from './answer-limits.js';
 import { HttpProvider } from './http/http-provider.js';
 import type { CapacitySignal, Provider } from './provider.js';
 
 export interface ProviderFactoryDependencies {
   dialects: ReadonlyMap<string, Dialect>;
   dispatcher: Dispatcher;
+  limits: AnswerLimits;
+  hop: HopMarker;
   clock: Clock;
   secrets: SecretBox;
   capacitySignal: CapacitySignal;

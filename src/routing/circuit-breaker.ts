@@ -18,17 +18,33 @@ export const DEFAULT_BREAKER_OPTIONS: CircuitBreakerOptions = {
   maxRetryAfterMs: 60_000,
 };
 
+/** Why an upstream asked for a pause: the caller is told the same reason. */
+export type PauseReason = 'rate_limited' | 'overloaded';
+
 type BreakerState =
   | { kind: 'closed'; failures: number; opens: number }
-  | { kind: 'open'; until: number; opens: number }
+  | { kind: 'open'; until: number; opens: number; pause?: PauseReason }
   | { kind: 'half-open'; probing: boolean; opens: number };
+
+/**
+ * What a breaker says of one provider now:
+ * - `admits`: closed, or half-open with its probe free;
+ * - `open`: failing (or its probe is out); skipped while another candidate can serve, tried anyway
+ *   when none can (the earliest `until` first);
+ * - `paused`: the upstream itself asked for a pause (Retry-After); callers are told so.
+ */
+export type BreakerStatus = { kind: 'admits' } | { kind: 'open'; until: number } | { kind: 'paused'; until: number; reason: PauseReason };
 
 export type BreakerVerdict = { allowed: true } | { allowed: false; reason: string; retryAfterMs: number };
 
 /**
  * Passive health per provider. Closed → open after `failureThreshold` consecutive failures (or at
- * once on a 429/503 carrying Retry-After, for that long) → half-open after the cool-down, letting
+ * once, as a pause, on a 429/503/529 carrying Retry-After) → half-open after the cool-down, letting
  * exactly one probe through → closed on its success, open again (longer) on its failure.
+ *
+ * Breakers only choose between candidates: the executor still sends a request to an open provider
+ * when no other candidate can take it (Envoy's panic mode), so a breaker never makes a model
+ * unavailable by itself.
  */
 export class CircuitBreakers {
   private readonly states = new Map<string, BreakerState>();
@@ -38,31 +54,51 @@ export class CircuitBreakers {
     private readonly options: CircuitBreakerOptions = DEFAULT_BREAKER_OPTIONS,
   ) {}
 
+  status(providerId: string): BreakerStatus {
+    const state = this.states.get(providerId);
+    if (state === undefined) return ADMITS;
+    const current = this.current(providerId, state);
+    switch (current.kind) {
+      case 'closed':
+        return ADMITS;
+      case 'half-open':
+        return current.probing ? { kind: 'open', until: this.clock.now() } : ADMITS;
+      case 'open':
+        return current.pause === undefined ? { kind: 'open', until: current.until } : { kind: 'paused', until: current.until, reason: current.pause };
+    }
+  }
+
+  /** The breakers' clock, for callers that report how long a pause has left. */
+  now(): number {
+    return this.clock.now();
+  }
+
   /** Whether a call may go to this provider now. In half-open state the first caller becomes the probe. */
   admit(providerId: string): BreakerVerdict {
-    const state = this.stateOf(providerId);
-    switch (state.kind) {
+    const state = this.states.get(providerId);
+    if (state === undefined) return { allowed: true };
+    const current = this.current(providerId, state);
+    switch (current.kind) {
       case 'closed':
         return { allowed: true };
       case 'open':
-        return { allowed: false, reason: 'circuit open', retryAfterMs: Math.max(0, state.until - this.clock.now()) };
+        return { allowed: false, reason: 'circuit open', retryAfterMs: Math.max(0, current.until - this.clock.now()) };
       case 'half-open':
-        if (state.probing) return { allowed: false, reason: 'circuit half-open (probe in flight)', retryAfterMs: 1000 };
-        this.states.set(providerId, { ...state, probing: true });
+        if (current.probing) return { allowed: false, reason: 'circuit half-open (probe in flight)', retryAfterMs: 1000 };
+        this.states.set(providerId, { ...current, probing: true });
         return { allowed: true };
     }
   }
 
   /** Peeks without claiming the half-open probe. */
   wouldAdmit(providerId: string): boolean {
-    const state = this.stateOf(providerId);
-    return state.kind === 'closed' || (state.kind === 'half-open' && !state.probing);
+    return this.status(providerId).kind === 'admits';
   }
 
   recordSuccess(providerId: string): void {
     const state = this.states.get(providerId);
     if (state === undefined || (state.kind === 'closed' && state.failures === 0)) return;
-    this.states.set(providerId, { kind: 'closed', failures: 0, opens: 0 });
+    this.states.delete(providerId);
   }
 
   /** Frees a claimed probe that never ran (no capacity after all), without judging the provider. */
@@ -77,7 +113,7 @@ export class CircuitBreakers {
     const retryAfter = error.retryAfterMs;
     if ((error.code === 'rate_limited' || error.code === 'overloaded') && retryAfter !== undefined && retryAfter > 0) {
       const until = now + Math.min(retryAfter, this.options.maxRetryAfterMs);
-      this.states.set(providerId, { kind: 'open', until, opens: state.opens });
+      this.states.set(providerId, { kind: 'open', until, opens: state.opens, pause: error.code });
       return;
     }
     if (state.kind === 'closed' && state.failures + 1 < this.options.failureThreshold) {
@@ -89,11 +125,24 @@ export class CircuitBreakers {
   }
 
   describe(providerId: string): string {
-    return this.stateOf(providerId).kind;
+    const status = this.status(providerId);
+    switch (status.kind) {
+      case 'admits':
+        return this.stateOf(providerId).kind;
+      case 'open':
+        return 'open';
+      case 'paused':
+        return `paused by the upstream (${status.reason === 'rate_limited' ? 'rate limited' : 'overloaded'}) for ${Math.ceil((status.until - this.clock.now()) / 1000)} s`;
+    }
   }
 
   private stateOf(providerId: string): BreakerState {
-    const state = this.states.get(providerId) ?? { kind: 'closed', failures: 0, opens: 0 };
+    const state = this.states.get(providerId);
+    return state === undefined ? CLOSED : this.current(providerId, state);
+  }
+
+  /** An open circuit whose time is up turns half-open. */
+  private current(providerId: string, state: BreakerState): BreakerState {
     if (state.kind === 'open' && state.until <= this.clock.now()) {
       const halfOpen: BreakerState = { kind: 'half-open', probing: false, opens: state.opens };
       this.states.set(providerId, halfOpen);
@@ -102,3 +151,6 @@ export class CircuitBreakers {
     return state;
   }
 }
+
+const ADMITS: BreakerStatus = { kind: 'admits' };
+const CLOSED: BreakerState = { kind: 'closed', failures: 0, opens: 0 };

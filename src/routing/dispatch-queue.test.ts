@@ -16,19 +16,19 @@ function slots(count: number): { take: () => number | undefined; free: () => voi
 
 describe('DispatchQueue', () => {
   it('hands capacity over at once when there is some and nobody waits', async () => {
-    const queue = new DispatchQueue({ maxWaiting: 10, maxWaitMs: 1000, retryAfterMs: 500 });
+    const queue = new DispatchQueue({ maxWaitingPerProvider: 10, maxWaitingTotal: 100, maxWaitMs: 1000, retryAfterMs: 500 });
     const pool = slots(1);
-    await expect(queue.acquire('interactive', pool.take, new AbortController().signal)).resolves.toBe(1);
+    await expect(queue.acquire('interactive', ['p'], pool.take, new AbortController().signal)).resolves.toBe(1);
     expect(queue.size).toBe(0);
   });
 
   it('serves waiting interactive requests before batch ones, first come first served within a class', async () => {
-    const queue = new DispatchQueue({ maxWaiting: 10, maxWaitMs: 5000, retryAfterMs: 500 });
+    const queue = new DispatchQueue({ maxWaitingPerProvider: 10, maxWaitingTotal: 100, maxWaitMs: 5000, retryAfterMs: 500 });
     const pool = slots(1);
-    await queue.acquire('batch', pool.take, new AbortController().signal);
+    await queue.acquire('batch', ['p'], pool.take, new AbortController().signal);
     const order: string[] = [];
     const wait = (name: string, serviceClass: 'interactive' | 'batch'): Promise<void> =>
-      queue.acquire(serviceClass, pool.take, new AbortController().signal).then(() => void order.push(name));
+      queue.acquire(serviceClass, ['p'], pool.take, new AbortController().signal).then(() => void order.push(name));
     const all = [wait('batch-1', 'batch'), wait('interactive-1', 'interactive'), wait('batch-2', 'batch'), wait('interactive-2', 'interactive')];
     expect(queue.sizeOf('interactive')).toBe(2);
     expect(queue.sizeOf('batch')).toBe(2);
@@ -44,11 +44,11 @@ describe('DispatchQueue', () => {
   });
 
   it('gives one freed slot to exactly one waiter', async () => {
-    const queue = new DispatchQueue({ maxWaiting: 10, maxWaitMs: 5000, retryAfterMs: 500 });
+    const queue = new DispatchQueue({ maxWaitingPerProvider: 10, maxWaitingTotal: 100, maxWaitMs: 5000, retryAfterMs: 500 });
     const pool = slots(1);
-    await queue.acquire('interactive', pool.take, new AbortController().signal);
+    await queue.acquire('interactive', ['p'], pool.take, new AbortController().signal);
     let served = 0;
-    for (let index = 0; index < 3; index++) void queue.acquire('interactive', pool.take, new AbortController().signal).then(() => served++);
+    for (let index = 0; index < 3; index++) void queue.acquire('interactive', ['p'], pool.take, new AbortController().signal).then(() => served++);
     pool.free();
     queue.notify();
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -57,10 +57,10 @@ describe('DispatchQueue', () => {
   });
 
   it('refuses with no_capacity and a Retry-After when the line is full or the wait too long', async () => {
-    const queue = new DispatchQueue({ maxWaiting: 1, maxWaitMs: 50, retryAfterMs: 750 });
+    const queue = new DispatchQueue({ maxWaitingPerProvider: 1, maxWaitingTotal: 100, maxWaitMs: 50, retryAfterMs: 750 });
     const none = (): undefined => undefined;
-    const first = queue.acquire('interactive', none, new AbortController().signal);
-    await expect(queue.acquire('interactive', none, new AbortController().signal)).rejects.toMatchObject({
+    const first = queue.acquire('interactive', ['p'], none, new AbortController().signal);
+    await expect(queue.acquire('interactive', ['p'], none, new AbortController().signal)).rejects.toMatchObject({
       code: 'no_capacity',
       retryAfterMs: 750,
     });
@@ -71,9 +71,9 @@ describe('DispatchQueue', () => {
   });
 
   it('drops a waiter whose caller went away', async () => {
-    const queue = new DispatchQueue({ maxWaiting: 10, maxWaitMs: 5000, retryAfterMs: 500 });
+    const queue = new DispatchQueue({ maxWaitingPerProvider: 10, maxWaitingTotal: 100, maxWaitMs: 5000, retryAfterMs: 500 });
     const controller = new AbortController();
-    const waiting = queue.acquire('batch', () => undefined, controller.signal);
+    const waiting = queue.acquire('batch', ['p'], () => undefined, controller.signal);
     expect(queue.size).toBe(1);
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ retryable: false });

@@ -6,6 +6,7 @@ import type { Clock } from '../platform/clock.js';
 import type { CapacityLease, ProviderResponse, StreamChunk, StreamResponse } from '../providers/provider.js';
 import type { RoutingDecisionEntry } from '../store/records.js';
 import type { CircuitBreakers } from './circuit-breaker.js';
+import { CandidateStates } from './candidate-states.js';
 import type { DispatchQueue } from './dispatch-queue.js';
 import type { Candidate, RoutePlan } from './route-plan.js';
 
@@ -34,18 +35,15 @@ export interface ExecutionDependencies {
   clock: Clock;
 }
 
-interface Reservation {
-  index: number;
-  lease: CapacityLease;
-}
-
 /**
  * Tries the plan's candidates in order until one starts answering.
  *
- * Each try takes the first candidate that is healthy (its circuit admits it) and has free
- * capacity (a lease). When every remaining candidate is busy, the request waits in the dispatch
- * queue by service class. When none could ever take it (all down, all circuits open), it fails
- * at once rather than wait.
+ * Each try takes the first candidate that is healthy (its circuit admits it), has free capacity
+ * (a lease), and has nobody of equal or higher priority waiting for it. When every healthy
+ * candidate is busy, the request waits for them by service class. When no candidate left is
+ * healthy, the breakers stand aside: the one whose cool-down ends first is tried anyway (Envoy's
+ * panic mode), so a breaker alone never makes a model unavailable — unless those candidates are
+ * paused at the upstream's own request (Retry-After), which the caller is then told.
  *
  * The commit rule: failover is transparent only while nothing has reached the caller. A candidate
  * counts as answering once its first meaningful event arrives (text, reasoning, a tool call, the
@@ -54,67 +52,49 @@ interface Reservation {
  */
 export async function executeWithFallback(plan: RoutePlan, context: ExecutionContext, dependencies: ExecutionDependencies): Promise<Attempt> {
   const { breakers, queue, clock } = dependencies;
-  const { candidates } = plan;
-  const tried = new Set<number>();
-  const entries = candidates.map((candidate, index): RoutingDecisionEntry => {
-    const entry: RoutingDecisionEntry = { provider: candidate.provider.name, model: candidate.model, tier: candidate.provider.tier, outcome: 'skipped' };
-    context.decision.push(entry);
-    const refusal = candidate.provider.refusal?.(context.request);
-    if (refusal !== undefined) {
-      entry.reason = refusal;
-      tried.add(index);
-    }
-    return entry;
-  });
-  let lastError: GatewayError | undefined;
-  if (tried.size === candidates.length) {
-    throw new GatewayError('invalid_request', `No provider on route '${plan.route}' can serve this request: ${entries.map((entry) => entry.reason).join('; ')}`);
+  const states = new CandidateStates(plan, context, breakers);
+  if (states.remaining() === 0) {
+    throw new GatewayError('invalid_request', `No provider on route '${plan.route}' can serve this request: ${states.refusals().join('; ')}`);
   }
-
-  const take = (): Reservation | undefined => {
-    for (const [index, candidate] of candidates.entries()) {
-      if (tried.has(index) || !breakers.wouldAdmit(candidate.provider.id)) continue;
-      const lease = candidate.provider.tryAcquire();
-      if (lease === undefined) continue;
-      if (!breakers.admit(candidate.provider.id).allowed) {
-        lease.release();
-        continue;
-      }
-      return { index, lease };
-    }
-    return undefined;
-  };
+  let lastError: GatewayError | undefined;
 
   for (;;) {
     if (context.signal.aborted) throw new GatewayError('upstream_error', 'The caller went away', { retryable: false });
-    // The common case takes capacity at once, without going through the queue's promise; only the
-    // candidates passed over get their reasons written down.
-    let reservation = queue.size === 0 ? take() : undefined;
-    if (reservation === undefined) {
-      noteSkips(candidates, entries, tried, breakers, candidates.length);
-      if (!anyCouldServe(candidates, tried, breakers)) throw lastError ?? unavailable(candidates, breakers);
-      const waitStarted = clock.monotonic();
-      reservation = await queue.acquire(context.serviceClass, take, context.signal);
-      context.queueMs += clock.monotonic() - waitStarted;
-    } else if (reservation.index > 0) {
-      noteSkips(candidates, entries, tried, breakers, reservation.index);
+    // The common case takes capacity at once, without going through the queue's promise.
+    let reservation = states.take(queue, context.serviceClass);
+    let panic = false;
+    if (reservation !== undefined) {
+      // Only the candidates passed over get their reasons written down.
+      if (reservation.index > 0) states.noteSkips(reservation.index);
+    } else {
+      states.noteSkips();
+      let providers = states.waitableProviders();
+      if (providers.length === 0) {
+        const open = states.panicOrder();
+        if (open.length === 0) throw states.pauseError() ?? lastError ?? states.unavailable();
+        panic = true;
+        providers = open.map((index) => states.providerId(index));
+        reservation = states.takePanic(open);
+      }
+      if (reservation === undefined) {
+        const waitStarted = clock.monotonic();
+        const take = panic ? () => states.takePanic(states.panicOrder()) : () => states.take(undefined, context.serviceClass);
+        reservation = await queue.acquire(context.serviceClass, providers, take, context.signal);
+        context.queueMs += clock.monotonic() - waitStarted;
+      }
     }
     const { index, lease } = reservation;
-    tried.add(index);
-    const candidate = candidates[index] as Candidate;
-    const entry = entries[index] as RoutingDecisionEntry;
-    const failure = await attemptCandidate(candidate, lease, context);
-    if (failure.attempt !== undefined) {
+    const candidate = states.start(index, panic);
+    const outcome = await attemptCandidate(candidate, lease, context);
+    if (outcome.attempt !== undefined) {
       breakers.recordSuccess(candidate.provider.id);
-      entry.outcome = 'used';
-      delete entry.reason;
-      return failure.attempt;
+      states.used(index);
+      return outcome.attempt;
     }
-    const error = failure.error;
-    entry.outcome = 'failed';
-    entry.reason = context.signal.aborted ? 'cancelled: the caller went away' : error.message;
+    const error = outcome.error;
+    states.failed(index, context.signal.aborted ? 'cancelled: the caller went away' : error.message);
     if (isProviderFault(error)) breakers.recordFailure(candidate.provider.id, error);
-    else breakers.releaseProbe(candidate.provider.id);
+    else if (!panic) breakers.releaseProbe(candidate.provider.id);
     if (!error.retryable || context.signal.aborted) throw error;
     lastError = error;
   }
@@ -152,32 +132,16 @@ async function primeStream(response: StreamResponse): Promise<{ chunks: StreamCh
   }
 }
 
-/** Failures that say something about the provider's health (not about the request). */
+/**
+ * Failures that say something about the provider's health. An upstream's answer that judges the
+ * request (400, 401, 403, 404, 413, 422) is that request's error: counting it would let one
+ * caller's requests open a circuit for everyone.
+ */
+const REQUEST_ERROR_STATUSES = new Set([400, 401, 403, 404, 413, 422]);
+
 function isProviderFault(error: GatewayError): boolean {
+  if (error.upstreamStatus !== undefined && REQUEST_ERROR_STATUSES.has(error.upstreamStatus)) return false;
   return error.retryable && error.code !== 'no_capacity';
-}
-
-function anyCouldServe(candidates: readonly Candidate[], tried: ReadonlySet<number>, breakers: CircuitBreakers): boolean {
-  return candidates.some(
-    (candidate, index) => !tried.has(index) && candidate.provider.capacity().state !== 'down' && breakers.wouldAdmit(candidate.provider.id),
-  );
-}
-
-/** Writes why each untried candidate before `end` was passed over. */
-function noteSkips(candidates: readonly Candidate[], entries: RoutingDecisionEntry[], tried: ReadonlySet<number>, breakers: CircuitBreakers, end: number): void {
-  for (let index = 0; index < end; index++) {
-    const candidate = candidates[index];
-    const entry = entries[index];
-    if (candidate === undefined || entry === undefined || tried.has(index)) continue;
-    const state = candidate.provider.capacity().state;
-    entry.reason = !breakers.wouldAdmit(candidate.provider.id) ? `circuit ${breakers.describe(candidate.provider.id)}` : state === 'ready' ? undefined : state;
-    if (entry.reason === undefined) delete entry.reason;
-  }
-}
-
-function unavailable(candidates: readonly Candidate[], breakers: CircuitBreakers): GatewayError {
-  const names = candidates.map((candidate) => `${candidate.provider.name} (${candidate.provider.capacity().state === 'down' ? 'down' : `circuit ${breakers.describe(candidate.provider.id)}`})`);
-  return new GatewayError('overloaded', `No provider can serve this request now: ${names.join(', ')}`, { retryAfterMs: 5_000 });
 }
 
 function asGatewayError(error: unknown): GatewayError {

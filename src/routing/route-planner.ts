@@ -9,6 +9,9 @@ import { tierRank } from './tier-order.js';
 /** The cascade alias: GPU → CLI → cloud. */
 export const AUTO_ROUTE = 'auto';
 
+/** Stands in for a caller when previewing routes; policies will not apply to it. */
+const PREVIEW_PRINCIPAL: Principal = { orgId: '', keyId: '', keyName: 'preview', role: 'owner', serviceClass: 'interactive' };
+
 /** Where configured routes come from (a cache over the store, kept fresh by the management layer). */
 export interface RouteSource {
   get(name: string): RouteRecord | undefined;
@@ -65,6 +68,15 @@ export class RoutePlanner {
       });
     }
     return candidates;
+  }
+
+  /** The candidates `model` would get now, or none (for start-up reports and `/models`; no policy applied). */
+  preview(model: string): Candidate[] {
+    try {
+      return this.plan(model, PREVIEW_PRINCIPAL).candidates;
+    } catch {
+      return [];
+    }
   }
 
   private explicitProvider(model: string): Candidate | undefined {

@@ -85,35 +85,7 @@ export function runStoreContract(create: () => Promise<Store>): void {
 
   it('writes request records in batches and lists them newest first with pagination', async () => {
     const store = await create();
-    const record = (id: string, startedAt: number): RequestLogRecord => ({
-      id,
-      orgId: org.id,
-      keyId: 'key_1',
-      surface: 'openai-chat',
-      modelRequested: 'auto',
-      route: 'auto',
-      providerId: 'prov_1',
-      providerModel: 'gpt-4.1',
-      tier: 'cloud',
-      workerId: null,
-      stream: true,
-      status: 200,
-      errorCode: null,
-      errorMessage: null,
-      finishReason: 'stop',
-      inputTokens: 10,
-      outputTokens: 5,
-      cacheReadTokens: 2,
-      cacheWriteTokens: 1,
-      reasoningTokens: 0,
-      costUsd: 0.001,
-      startedAt,
-      queueMs: 0.5,
-      firstByteMs: 12.5,
-      totalMs: 40.25,
-      clientAborted: false,
-      decision: [{ provider: 'gpu', model: 'llama', tier: 'gpu', outcome: 'skipped', reason: 'saturated' }],
-    });
+    const record = (id: string, startedAt: number): RequestLogRecord => ({ ...sampleRecord(org.id), id, startedAt });
     await store.requestLog.insertMany([record('req_a', 1), record('req_b', 2), record('req_c', 3)]);
     expect(await store.requestLog.findById(org.id, 'req_b')).toEqual(record('req_b', 2));
     expect(await store.requestLog.findById('org_other', 'req_b')).toBeUndefined();
@@ -156,4 +128,58 @@ export function runStoreContract(create: () => Promise<Store>): void {
     expect(await store.responses.findById('key_2', 'resp_other')).toBeDefined();
     await store.close();
   });
+
+  it('pages through records that share a millisecond without skipping or repeating any', async () => {
+    const store = await create();
+    const at = (id: string, startedAt: number): RequestLogRecord => ({ ...sampleRecord(org.id), id, startedAt });
+    // 66 records in three milliseconds, ids in no particular order.
+    const records = Array.from({ length: 66 }, (_, index) => at(`req_${((index * 37) % 66).toString(36).padStart(2, '0')}_${index}`, 1_000 + (index % 3)));
+    await store.requestLog.insertMany(records);
+    const seen: string[] = [];
+    let before: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const batch = await store.requestLog.list({ orgId: org.id, limit: 5, ...(before === undefined ? {} : { before }) });
+      if (batch.length === 0) break;
+      seen.push(...batch.map((record) => record.id));
+      before = batch.at(-1)?.id;
+    }
+    expect(seen).toHaveLength(66);
+    expect(new Set(seen).size).toBe(66);
+    const times = seen.map((id) => records.find((record) => record.id === id)?.startedAt ?? 0);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    await store.close();
+  });
+}
+
+/** A request record with every field set; tests override id, time and whatever they examine. */
+export function sampleRecord(orgId: string): RequestLogRecord {
+  return {
+    id: 'req_sample',
+    orgId,
+    keyId: 'key_1',
+    surface: 'openai-chat',
+    modelRequested: 'auto',
+    route: 'auto',
+    providerId: 'prov_1',
+    providerModel: 'gpt-4.1',
+    tier: 'cloud',
+    workerId: null,
+    stream: true,
+    status: 200,
+    errorCode: null,
+    errorMessage: null,
+    finishReason: 'stop',
+    inputTokens: 10,
+    outputTokens: 5,
+    cacheReadTokens: 2,
+    cacheWriteTokens: 1,
+    reasoningTokens: 0,
+    costUsd: 0.001,
+    startedAt: 0,
+    queueMs: 0.5,
+    firstByteMs: 12.5,
+    totalMs: 40.25,
+    clientAborted: false,
+    decision: [{ provider: 'gpu', model: 'llama', tier: 'gpu', outcome: 'skipped', reason: 'saturated' }],
+  };
 }

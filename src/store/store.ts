@@ -64,6 +64,20 @@ export interface RequestLogQuery {
   limit: number;
   /** Only records older than this id's record (pagination, newest first). */
   before?: string;
+  filter?: RequestLogFilter;
+}
+
+/** Narrows a listing; every field given must match. */
+export interface RequestLogFilter {
+  /** An exact status, or a range such as 400–599 for errors. */
+  status?: { min: number; max: number };
+  providerId?: string;
+  /** The route (or model name) the caller asked for. */
+  route?: string;
+  keyIds?: string[];
+  workerIds?: string[];
+  /** Started at or after this time (ms since the epoch). */
+  since?: number;
 }
 
 export interface RequestLogRepository {

@@ -29,6 +29,8 @@ export interface EngineJob {
   /** The concrete model to run (the route already resolved aliases). */
   model: string;
   signal: AbortSignal;
+  /** The `Via` value for any HTTP request the engine makes on this job's behalf (loop detection). */
+  via?: string;
   /** Engines that know what a job cost (Claude Code's total_cost_usd) report it here. */
   reportCost?(usd: number): void;
 }
@@ -50,6 +52,8 @@ export interface EmbedJob {
   input: string[];
   /** Shorten each vector to this many numbers. */
   dimensions?: number;
+  /** The hop chain for the engine's own upstream requests. */
+  via?: string;
   signal: AbortSignal;
 }
 

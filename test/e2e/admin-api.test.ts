@@ -126,7 +126,7 @@ describe('admin API and discovery endpoints', () => {
       expect(response.status).toBe(200);
       expect(response.json.object).toBe('list');
       const byId = new Map((response.json.data as Array<Record<string, unknown>>).map((model) => [model.id, model]));
-      expect([...byId.keys()].sort()).toEqual(['claude-model', 'fast', 'oa-model']);
+      expect([...byId.keys()].sort()).toEqual(['auto', 'claude-model', 'fast', 'oa-model']);
       expect(byId.get('fast')).toMatchObject({ object: 'model', owned_by: 'auxot' });
       expect(byId.get('oa-model')).toMatchObject({ object: 'model', owned_by: PROVIDERS.openai.name });
       expect(Number.isInteger(byId.get('claude-model')?.created)).toBe(true);
@@ -136,7 +136,7 @@ describe('admin API and discovery endpoints', () => {
       const response = await call('GET', path);
       expect(response.status).toBe(200);
       const data = response.json.data as Array<Record<string, unknown>>;
-      expect(data.map((model) => model.id).sort()).toEqual(['claude-model', 'fast', 'oa-model']);
+      expect(data.map((model) => model.id).sort()).toEqual(['auto', 'claude-model', 'fast', 'oa-model']);
       for (const model of data) {
         expect(model).toMatchObject({ type: 'model', display_name: expect.any(String) });
         expect(Number.isNaN(Date.parse(model.created_at as string))).toBe(false);
@@ -149,8 +149,8 @@ describe('admin API and discovery endpoints', () => {
       for await (const model of openAiClient(gateway.server).models.list()) openaiIds.push(model.id);
       const anthropicIds: string[] = [];
       for await (const model of anthropicClient(gateway.server).models.list()) anthropicIds.push(model.id);
-      expect(openaiIds.sort()).toEqual(['claude-model', 'fast', 'oa-model']);
-      expect(anthropicIds.sort()).toEqual(['claude-model', 'fast', 'oa-model']);
+      expect(openaiIds.sort()).toEqual(['auto', 'claude-model', 'fast', 'oa-model']);
+      expect(anthropicIds.sort()).toEqual(['auto', 'claude-model', 'fast', 'oa-model']);
     });
 
     it.each(['/api/openai', '/api/openai/v1', '/api/anthropic', '/api/anthropic/v1'])('HEAD %s answers 200', async (path) => {

@@ -75,7 +75,7 @@ describe('cascade: capacity, queueing and service classes', () => {
   it('refuses with 429 / overloaded_error and Retry-After once the queue is full', async () => {
     const holds = await fillAllTiers();
     const waiting = [ask(rig.server, 'cascade', 'queued 1'), ask(rig.server, 'cascade', 'queued 2')];
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect.poll(() => rig.server.running.queuedRequests()).toBe(2);
     const refused = await ask(rig.server, 'cascade', 'one too many');
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -96,7 +96,7 @@ describe('cascade: capacity, queueing and service classes', () => {
     const batchKey = (await rig.server.admin('POST', '/api/admin/keys', { name: 'nightly-batch', serviceClass: 'batch' })).body.key;
     const holds = await fillAllTiers();
     const batch = ask(rig.server, 'cascade', 'batch job', { key: batchKey });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await expect.poll(() => rig.server.running.queuedRequests()).toBe(1);
     const interactive = ask(rig.server, 'cascade', 'interactive question');
     const [batchAnswer, interactiveAnswer] = await Promise.all([batch, interactive]);
     expect(batchAnswer.status).toBe(200);

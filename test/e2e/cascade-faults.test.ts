@@ -64,7 +64,7 @@ describe('cascade: faults and the Claude Code worker', () => {
     expect(message.stop_reason).toBe('end_turn');
     expect(message.usage.output_tokens).toBeGreaterThan(0);
     const [record] = await rig.server.requestLog(1);
-    expect(record).toMatchObject({ tier: 'cli', workerId: 'cli-1', status: 200, surface: 'anthropic-messages' });
+    expect(record).toMatchObject({ tier: 'cli', workerId: await rig.server.workerId('cli-1'), status: 200, surface: 'anthropic-messages' });
     expect(typeof record.costUsd).toBe('number');
   }, 30_000);
 

@@ -19,7 +19,7 @@ const MESSAGES_TARGET = `${BASE_PATH}/v1/messages?beta=true`;
 const CLAUDE_TIMEOUT_MS = 40_000;
 const TEST_TIMEOUT_MS = 60_000;
 
-/** Claude Code sends these; an OpenAI-compatible backend must never see them (wire-protocols.md §3.2). */
+/** Claude Code sends these; an OpenAI-compatible backend must never see them (docs/wire-formats.md §3.2). */
 const ANTHROPIC_ONLY_FIELDS = ['thinking', 'output_config', 'context_management', 'metadata', 'betas', 'anthropic_beta'];
 /** Keys backends choke on, anywhere in the body (tool schemas, content blocks). */
 const ANTHROPIC_ONLY_NESTED_KEYS = ['cache_control', '$schema', 'defer_loading'];
@@ -219,7 +219,7 @@ function expectOneLeadingSystemMessage(bodies: ChatBody[]): void {
 
 /**
  * Every system text Claude Code sent survives in the one leading system message: the top-level blocks and
- * the `role: system` messages it puts inside messages[] (wire-protocols.md §0.5), which must be folded in.
+ * the `role: system` messages it puts inside messages[] (docs/wire-formats.md §0.5), which must be folded in.
  * Only the per-session billing line may go, and it must not lead the prompt, where it would defeat the
  * backend's prefix cache (§3.2).
  */

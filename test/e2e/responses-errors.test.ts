@@ -52,17 +52,23 @@ describe('Responses API: errors, incomplete and failed answers', () => {
     await expect(client.responses.stream({ model: compat, input: 'hi', store: false }).finalResponse()).rejects.toThrow(/mid-stream/);
   });
 
-  it('OpenAI passthrough: its response.failed is relayed as sent, a cut stream gets Auxot’s error event', async () => {
+  it('OpenAI passthrough: a failure after the first byte, or a cut stream, ends with Auxot’s error event', async () => {
     // Before any content the failure is still the router's to handle: the caller gets a clean 502.
     gateway.upstreams.openai.enqueue({ kind: 'error-event', afterEvents: 4, errorType: 'server_error', message: 'model crashed', turn: { text: 'partial answer' } });
     const early = await client.responses.stream({ model: openaiModel, input: 'hi', store: false }).finalResponse().catch((caught: unknown) => caught);
     expect(early).toBeInstanceOf(OpenAI.APIError);
     expect((early as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
-    // After the first delta it is the upstream's own terminal event, relayed byte for byte.
+    // After the first delta the valid bytes have gone out; the upstream's failure frame is never
+    // relayed as is (it is untrusted text): Auxot's own error event takes its place, which the SDK raises.
     gateway.upstreams.openai.enqueue({ kind: 'error-event', afterEvents: 6, errorType: 'server_error', message: 'model crashed', turn: { text: 'partial answer' } });
-    const failed = await client.responses.stream({ model: openaiModel, input: 'hi', store: false }).finalResponse();
-    expect(failed).toMatchObject({ id: 'resp_mock2', status: 'failed', error: { code: 'server_error', message: 'model crashed' } });
-    expect(failed.output).toEqual([]);
+    const failed = await rawRequest(gateway.server, '/api/openai/v1/responses', { body: { model: openaiModel, input: 'hi', stream: true, store: false } });
+    const failedEvents = sseMessages(failed.text);
+    expect(failedEvents.slice(0, 6).map((event) => JSON.parse(event.data).sequence_number)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(failedEvents.map((event) => event.event)).not.toContain('response.failed');
+    expect(failedEvents.at(-1)?.event).toBe('error');
+    expect(JSON.parse(failedEvents.at(-1)?.data ?? '{}')).toMatchObject({ type: 'error', message: 'model crashed', error: { message: 'model crashed' } });
+    gateway.upstreams.openai.enqueue({ kind: 'error-event', afterEvents: 6, errorType: 'server_error', message: 'model crashed', turn: { text: 'partial answer' } });
+    await expect(client.responses.stream({ model: openaiModel, input: 'hi', store: false }).finalResponse()).rejects.toThrow('model crashed');
     const [record] = await gateway.server.requestLog(1);
     expect(record).toMatchObject({ surface: 'openai-responses', errorCode: 'upstream_error', errorMessage: 'model crashed' });
 

@@ -91,7 +91,7 @@ function expectedAnswer(testCase: Case): ParsedAnswer {
   };
 }
 
-/** prompt_tokens = input + cache read + cache write (wire-protocols.md 3.4); reasoning tokens exist only on the OpenAI wire. */
+/** prompt_tokens = input + cache read + cache write (docs/wire-formats.md §3.4); reasoning tokens exist only on the OpenAI wire. */
 function expectOpenAiUsage(usage: OpenAI.CompletionUsage | undefined, upstream: MockDialect): void {
   expect(usage).toEqual({
     prompt_tokens: 140,

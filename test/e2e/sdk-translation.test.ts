@@ -7,7 +7,7 @@ import { anthropicClient, openAiClient } from './helpers/clients.js';
 import { lastBody, PROVIDERS, startGatewayWithUpstreams, UPSTREAM_KEYS, type GatewayWithUpstreams } from './helpers/gateway-with-upstreams.js';
 
 /**
- * Translation details across dialects (wire-protocols.md section 3), through the real server:
+ * Translation details across dialects (docs/wire-formats.md §3), through the real server:
  * system prompts, images, usage chunk on request, stop sequences, stop reasons, max_tokens.
  */
 

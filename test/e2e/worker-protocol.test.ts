@@ -1,6 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, WORKER_PROTOCOL_VERSION } from '../../src/workers/protocol/messages.js';
+import { startAuxotServe, type ServeProcess } from '../support/auxot-cli.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 interface Closed {
@@ -89,4 +93,34 @@ describe('worker protocol: untrusted frames', () => {
     });
     expect(response).toBe(404);
   });
+});
+
+describe('worker protocol: closing cleanly', () => {
+  let serve: ServeProcess;
+  beforeAll(async () => {
+    serve = await startAuxotServe(['--data-dir', mkdtempSync(join(tmpdir(), 'auxot-ws-close-'))], { AUXOT_ADMIN_KEY: 'axk_ws-close-owner-key-8d3f1a6c9e2b5074' });
+  }, 30_000);
+  afterAll(async () => {
+    await serve?.stop();
+  });
+
+  it('tells a busy sender of an oversized first frame why (1009), never with a reset that loses the reason', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        new Promise<{ code: number; error?: string }>((resolve) => {
+          const socket = new WebSocket(`${serve.url.replace('http', 'ws')}/ws`);
+          let error: string | undefined;
+          socket.on('open', () => {
+            socket.send(Buffer.alloc(8 * 1024 * 1024, 0x62));
+            // A loaded client: it reads its socket only later, when the server has long decided.
+            const until = performance.now() + 300;
+            while (performance.now() < until);
+          });
+          socket.on('error', (failure: NodeJS.ErrnoException) => (error = failure.code ?? failure.message));
+          socket.on('close', (code) => resolve({ code, ...(error === undefined ? {} : { error }) }));
+        }),
+      ),
+    );
+    expect(outcomes).toEqual(outcomes.map(() => ({ code: 1009 })));
+  }, 30_000);
 });

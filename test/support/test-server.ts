@@ -6,7 +6,7 @@ import { loadServerConfig } from '../../src/config/server-config.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { createLogger } from '../../src/platform/logger.js';
 
-export const TEST_ADMIN_KEY = 'axk_test-owner-key-0123456789';
+export const TEST_ADMIN_KEY = 'axk_test-owner-key-0123456789abcdefghijkl';
 
 export interface TestServer {
   url: string;
@@ -20,6 +20,10 @@ export interface TestServer {
   addProvider(provider: Record<string, unknown>): Promise<any>;
   /** The request records the server kept (newest first). */
   requestLog(limit?: number): Promise<any[]>;
+  /** The server's JSON log lines so far. */
+  logs(): Array<Record<string, any>>;
+  /** The id `GET /api/admin/workers` shows for the connected worker of this name. */
+  workerId(name: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -61,6 +65,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     async requestLog(limit = 50) {
       const result = await admin('GET', `/api/admin/requests?limit=${limit}`);
       return result.body.data;
+    },
+    logs: () => lines.map((line) => JSON.parse(line)),
+    async workerId(name) {
+      const workers = (await admin('GET', '/api/admin/workers')).body.data as Array<{ id: string; name: string }>;
+      const worker = workers.find((entry) => entry.name === name);
+      if (worker === undefined) throw new Error(`no connected worker named ${name}: ${JSON.stringify(workers)}`);
+      return worker.id;
     },
     async close() {
       await running.close();

@@ -47,6 +47,8 @@ function wireErrorKind(code: GatewayErrorCode): WireErrorKind {
       return { status: 502, type: 'api_error' };
     case 'upstream_timeout':
       return { status: 504, type: 'timeout_error' };
+    case 'loop_detected':
+      return { status: 508, type: 'api_error' };
     case 'internal':
       return { status: 500, type: 'api_error' };
   }
@@ -54,7 +56,7 @@ function wireErrorKind(code: GatewayErrorCode): WireErrorKind {
 
 /**
  * The Stainless SDKs honour `retry-after-ms`, `retry-after` and `x-should-retry`, so a policy
- * denial can stop pointless client retries (wire-protocols.md 1.4).
+ * denial can stop pointless client retries (docs/wire-formats.md §1.4).
  */
 export function encodeError(error: GatewayError, requestId?: string): EncodedError {
   const kind = wireErrorKind(error.code);

@@ -9,7 +9,7 @@ export interface ToolInput {
 /**
  * `tool_use.input` must be an object, but canonical arguments are the model's own JSON text and
  * may be invalid (a truncated stream, a small local model). Fall back to `{}` rather than crash
- * the request, as Portkey's bare JSON.parse does (wire-protocols.md 3.1).
+ * the request, as Portkey's bare JSON.parse does (docs/wire-formats.md §3.1).
  */
 export function toolInputFromArguments(argumentsJson: string): ToolInput {
   if (argumentsJson.trim() === '') return { input: {}, valid: true };

@@ -46,7 +46,7 @@ export const initialDecoderState: DecoderState = {
 };
 
 /**
- * OpenAI SSE → canonical events (wire-protocols.md 1.3, 1.7, 3.5). Never throws: whatever the
+ * OpenAI SSE → canonical events (docs/wire-formats.md §1.3, §1.7, §3.5). Never throws: whatever the
  * upstream sends ends either in `response-end` or in one `error` event.
  */
 export function stepDecoder(state: DecoderState, input: DecoderInput, ids: Ids): DecoderStep {

@@ -13,7 +13,7 @@ import { dataUrl, urlFromMediaSource } from './media-url.js';
 
 /**
  * Claude Code's first system block carries a per-session nonce. At the very start of the prompt
- * it defeats prefix/KV-cache reuse across conversations on llama.cpp and vLLM (wire-protocols.md 3.2).
+ * it defeats prefix/KV-cache reuse across conversations on llama.cpp and vLLM (docs/wire-formats.md §3.2).
  */
 const BILLING_HEADER_PREFIX = 'x-anthropic-billing-header:';
 

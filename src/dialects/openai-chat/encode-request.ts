@@ -29,7 +29,7 @@ export function encodeRequest(request: ModelRequest, target: UpstreamTarget): En
   }
   body.stream = target.stream;
   // Usage arrives only in a final chunk, and only on request; metering and Anthropic's
-  // message_delta need it (wire-protocols.md 3.2).
+  // message_delta need it (docs/wire-formats.md §3.2).
   if (target.stream) body.stream_options = { include_usage: true };
   return { body, warnings };
 }

@@ -41,7 +41,7 @@ export function initialEncoderState(request: ModelRequest, deps: DialectDependen
 }
 
 /**
- * Canonical events → the exact chunk sequence OpenAI sends (wire-protocols.md 1.3): role chunk,
+ * Canonical events → the exact chunk sequence OpenAI sends (docs/wire-formats.md §1.3): role chunk,
  * deltas, finish chunk, usage chunk when asked for, `[DONE]`. After an error frame nothing follows:
  * a `[DONE]` there would tell the client the answer was complete.
  */

@@ -34,6 +34,8 @@ function kindFor(code: GatewayErrorCode): WireErrorKind {
       return { status: 502, type: 'server_error', code: 'upstream_error' };
     case 'upstream_timeout':
       return { status: 504, type: 'server_error', code: 'upstream_timeout' };
+    case 'loop_detected':
+      return { status: 508, type: 'server_error', code: 'loop_detected' };
     case 'internal':
       return { status: 500, type: 'server_error', code: null };
   }
@@ -49,7 +51,7 @@ function errorObject(error: GatewayError): JsonObject {
 /**
  * The HTTP error response. Both Stainless SDKs honour `retry-after-ms` / `retry-after` and obey
  * `x-should-retry`, which stops pointless client retries of errors that will not heal
- * (wire-protocols.md 1.4; openai-node `shouldRetry`).
+ * (docs/wire-formats.md §1.4; openai-node `shouldRetry`).
  */
 export function encodeError(error: GatewayError, requestId?: string): EncodedError {
   const headers: Record<string, string> = {};

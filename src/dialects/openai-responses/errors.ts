@@ -20,6 +20,7 @@ export function responseErrorCode(code: GatewayErrorCode): string {
     case 'not_found':
     case 'method_not_allowed':
     case 'payload_too_large':
+    case 'loop_detected':
     case 'upstream_error':
     case 'upstream_timeout':
     case 'internal':

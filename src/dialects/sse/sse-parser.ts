@@ -18,7 +18,8 @@ export class SseOverflowError extends Error {
 
 const LF = 0x0a;
 const CR = 0x0d;
-const DEFAULT_MAX_BLOCK_BYTES = 16 * 1024 * 1024;
+/** The default bound on one pending event: far above any real model event, small enough that a hostile upstream cannot pin memory. */
+export const DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
 /**
  * Incremental SSE parser following the WHATWG event-stream rules (LF, CR and CRLF line ends,
@@ -27,56 +28,69 @@ const DEFAULT_MAX_BLOCK_BYTES = 16 * 1024 * 1024;
  * Written here rather than taken from eventsource-parser because passthrough needs the raw bytes of
  * every complete block: Auxot forwards whole events only, so a stream cut mid-event never leaves the
  * caller holding half a JSON line before the error frame.
+ *
+ * Each byte is scanned once and the bytes of an unfinished block are kept as the chunks they came
+ * in, joined only when the block completes: a long event costs memory in proportion to its size,
+ * never the quadratic copying of re-joining the buffer on every read.
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
 export class SseParser {
-  private pending: Buffer | undefined;
-  /** Offsets into `pending`: where the current line starts, and where scanning resumes. */
-  private lineStart = 0;
-  private scanFrom = 0;
+  /** Bytes of the block in progress, as they arrived. */
+  private parts: Buffer[] = [];
+  private partsLength = 0;
+  /** The next byte starts a line. */
+  private atLineStart = true;
+  /** The last byte seen was a CR: an LF right after it belongs to the same line end. */
+  private afterCr = false;
+  /** That CR ended a blank line: the block ends after it (and after its LF, if one follows). */
+  private blockEndsAfterCr = false;
   private sawFirstChunk = false;
 
-  constructor(private readonly maxBlockBytes = DEFAULT_MAX_BLOCK_BYTES) {}
+  constructor(private readonly maxBlockBytes = DEFAULT_MAX_EVENT_BYTES) {}
 
   /** Feeds bytes; returns every block they complete. Throws when one block outgrows the limit. */
-  push(chunk: Buffer): SseBlock[] {
-    let buffer = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
-    if (!this.sawFirstChunk && buffer.length > 0) {
+  push(input: Buffer): SseBlock[] {
+    let chunk = input;
+    if (!this.sawFirstChunk && chunk.length > 0) {
       this.sawFirstChunk = true;
-      if (buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) buffer = buffer.subarray(3);
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
     }
     const blocks: SseBlock[] = [];
     let blockStart = 0;
-    let lineStart = this.lineStart;
-    let position = this.scanFrom;
-    while (position < buffer.length) {
-      const byte = buffer[position];
-      if (byte !== LF && byte !== CR) {
-        position++;
-        continue;
+    const endBlock = (end: number): void => {
+      blocks.push(parseBlock(this.take(chunk, blockStart, end)));
+      blockStart = end;
+    };
+    for (let position = 0; position < chunk.length; position++) {
+      const byte = chunk[position];
+      if (this.afterCr) {
+        this.afterCr = false;
+        const ends = this.blockEndsAfterCr;
+        this.blockEndsAfterCr = false;
+        if (byte === LF) {
+          if (ends) endBlock(position + 1);
+          continue;
+        }
+        if (ends) endBlock(position);
       }
-      let next: number;
       if (byte === CR) {
-        // A CR at the very end may be the first half of CRLF: wait for the next chunk to decide.
-        if (position + 1 >= buffer.length) break;
-        next = buffer[position + 1] === LF ? position + 2 : position + 1;
+        this.blockEndsAfterCr = this.atLineStart;
+        this.atLineStart = true;
+        this.afterCr = true;
+      } else if (byte === LF) {
+        if (this.atLineStart) endBlock(position + 1);
+        this.atLineStart = true;
       } else {
-        next = position + 1;
+        this.atLineStart = false;
       }
-      if (position === lineStart) {
-        blocks.push(parseBlock(buffer.subarray(blockStart, next)));
-        blockStart = next;
-      }
-      lineStart = next;
-      position = next;
     }
-    const rest = buffer.subarray(blockStart);
-    if (rest.length > this.maxBlockBytes) {
-      throw new SseOverflowError(this.maxBlockBytes);
+    if (blockStart < chunk.length) {
+      // Keep the rest without copying when it is the whole chunk; copy a small tail so the block
+      // does not pin the larger chunk it came in.
+      this.parts.push(blockStart === 0 ? chunk : Buffer.from(chunk.subarray(blockStart)));
+      this.partsLength += chunk.length - blockStart;
+      if (this.partsLength > this.maxBlockBytes) throw new SseOverflowError(this.maxBlockBytes);
     }
-    this.pending = rest.length === 0 ? undefined : Buffer.from(rest);
-    this.lineStart = lineStart - blockStart;
-    this.scanFrom = position - blockStart;
     return blocks;
   }
 
@@ -85,12 +99,24 @@ export class SseParser {
    * complete fields (some servers omit the last blank line after `data: [DONE]`).
    */
   end(): SseBlock[] {
-    const rest = this.pending;
-    this.pending = undefined;
-    this.lineStart = 0;
-    this.scanFrom = 0;
+    const rest = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partsLength);
+    this.parts = [];
+    this.partsLength = 0;
+    this.atLineStart = true;
+    this.afterCr = false;
+    this.blockEndsAfterCr = false;
     if (rest === undefined || rest.length === 0) return [];
     return [parseBlock(rest)];
+  }
+
+  /** The pending parts plus `chunk[from, to)`, as one buffer; the parts are consumed. */
+  private take(chunk: Buffer, from: number, to: number): Buffer {
+    const piece = chunk.subarray(from, to);
+    if (this.parts.length === 0) return piece;
+    const joined = Buffer.concat([...this.parts, piece], this.partsLength + piece.length);
+    this.parts = [];
+    this.partsLength = 0;
+    return joined;
   }
 }
 

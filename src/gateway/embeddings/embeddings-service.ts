@@ -75,12 +75,17 @@ export class EmbeddingsService {
     if (tried.size === plan.candidates.length) {
       throw new GatewayError('invalid_request', `No provider on route '${plan.route}' serves embeddings`, { param: 'model' });
     }
-    const take = (): { index: number; lease: CapacityLease } | undefined => {
+    const { queue: dispatch } = this.dependencies;
+    const serviceClass = context.principal.serviceClass;
+    /** With `line` set, candidates someone of equal or higher priority waits for are passed over. */
+    const take = (line: DispatchQueue | undefined): { index: number; lease: CapacityLease } | undefined => {
       for (const [index, candidate] of plan.candidates.entries()) {
-        if (tried.has(index) || !breakers.wouldAdmit(candidate.provider.id)) continue;
+        const id = candidate.provider.id;
+        if (tried.has(index) || !breakers.wouldAdmit(id)) continue;
+        if (line !== undefined && line.hasWaitersAhead(id, serviceClass)) continue;
         const lease = candidate.provider.tryAcquire();
         if (lease === undefined) continue;
-        if (!breakers.admit(candidate.provider.id).allowed) {
+        if (!breakers.admit(id).allowed) {
           lease.release();
           continue;
         }
@@ -91,13 +96,14 @@ export class EmbeddingsService {
     let lastError: GatewayError | undefined;
     for (;;) {
       if (context.signal.aborted) throw new GatewayError('upstream_error', 'The caller went away', { retryable: false });
-      // Waiters are served first: with a queue, capacity is taken only through it.
-      let reservation = this.dependencies.queue.size === 0 ? take() : undefined;
+      let reservation = take(dispatch);
       if (reservation === undefined) {
-        const open = plan.candidates.some((candidate, index) => !tried.has(index) && candidate.provider.capacity().state !== 'down' && breakers.wouldAdmit(candidate.provider.id));
-        if (!open) throw lastError ?? new GatewayError('overloaded', 'No provider can serve these embeddings now', { retryAfterMs: 5_000 });
+        const providers = plan.candidates
+          .filter((candidate, index) => !tried.has(index) && candidate.provider.capacity().state !== 'down' && breakers.wouldAdmit(candidate.provider.id))
+          .map((candidate) => candidate.provider.id);
+        if (providers.length === 0) throw lastError ?? new GatewayError('overloaded', 'No provider can serve these embeddings now', { retryAfterMs: 5_000 });
         const started = clock.monotonic();
-        reservation = await this.dependencies.queue.acquire(context.principal.serviceClass, take, context.signal);
+        reservation = await dispatch.acquire(serviceClass, providers, () => take(undefined), context.signal);
         queue.ms += clock.monotonic() - started;
       }
       const { index, lease } = reservation;

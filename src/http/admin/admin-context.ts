@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, statusForCode, toGatewayError } from '../../canonical/gateway-error.js';
+import { GatewayError } from '../../canonical/gateway-error.js';
 import type { Authenticator } from '../../governance/authenticator.js';
 import { canAdminister, type Principal } from '../../governance/principal.js';
 import { callerKey } from '../caller-key.js';
 import { parseJsonBody, readBody } from '../read-body.js';
 import type { RouteHandler } from '../router.js';
-import { sendJson } from '../send.js';
+import { sendAdminError, sendJson } from '../send.js';
 
 const ADMIN_BODY_LIMIT = 1024 * 1024;
 
@@ -44,10 +44,9 @@ export function adminRoute(authenticator: Authenticator, operation: (request: Ad
       }
       sendJson(response, result.status ?? 200, result.body);
     } catch (thrown) {
-      const error = toGatewayError(thrown);
-      sendJson(response, statusForCode(error.code), {
-        error: { type: error.code, message: error.message, ...(error.param === undefined ? {} : { param: error.param }) },
-      });
+      // Refusals are answered here; anything else is a bug the dispatcher logs and answers with 500.
+      if (!(thrown instanceof GatewayError)) throw thrown;
+      sendAdminError(response, thrown);
     }
   };
 }

@@ -6,6 +6,7 @@ import type { WorkerKeyService } from '../../management/worker-key-service.js';
 import type { RequestLogRepository } from '../../store/store.js';
 import type { Router } from '../router.js';
 import { adminRoute } from './admin-context.js';
+import { readRequestLogQuery } from './request-log-query.js';
 
 export interface AdminServices {
   authenticator: Authenticator;
@@ -77,9 +78,8 @@ export function registerAdminRoutes(router: Router, services: AdminServices): vo
     '/api/admin/requests',
     route(async ({ principal, query }) => {
       await services.flushRequestLog();
-      const limit = Math.min(Math.max(Number(query.get('limit') ?? 50) || 50, 1), 500);
-      const before = query.get('before') ?? undefined;
-      return { body: { data: await services.requestLog.list({ orgId: principal.orgId, limit, ...(before === undefined ? {} : { before }) }) } };
+      const listing = await readRequestLogQuery(query, async (provider) => (await services.providers.find(principal.orgId, provider)).id);
+      return { body: { data: await services.requestLog.list({ orgId: principal.orgId, ...listing }) } };
     }),
   );
   router.on(

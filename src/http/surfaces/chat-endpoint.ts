@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ChatRequest } from '../../canonical/chat-request.js';
-import { toGatewayError } from '../../canonical/gateway-error.js';
 import type { ResponseSink } from '../../gateway/response-sink.js';
 import { rejectedRequestRecord } from '../../gateway/rejected-request-record.js';
 import type { Principal } from '../../governance/principal.js';
@@ -9,7 +8,8 @@ import { NodeResponseSink } from '../node-response-sink.js';
 import { parseJsonBody, readBody } from '../read-body.js';
 import type { RouteHandler } from '../router.js';
 import { sendDialectError } from '../send.js';
-import type { SurfaceContext, SurfaceDialect } from './surface-context.js';
+import { answerableError } from '../../gateway/unexpected-error.js';
+import { refuseLoop, type SurfaceContext, type SurfaceDialect } from './surface-context.js';
 
 /** Caller headers that matter to an upstream of the same dialect; nothing else is forwarded. */
 const FORWARDED_HEADERS = ['anthropic-version', 'anthropic-beta'] as const;
@@ -37,6 +37,7 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
     let model: string | undefined;
     let stream = false;
     try {
+      const via = refuseLoop(context, request.headers);
       principal = await context.authenticator.authenticate(callerKey(request.headers));
       const raw = await readBody(request, context.maxBodyBytes);
       const parsed = parseJsonBody(raw);
@@ -47,6 +48,7 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
       // A prepared body is a new one: the caller's bytes no longer describe it.
       if (prepared.body === parsed) chatRequest.source.raw = raw;
       chatRequest.source.headers = forwardedHeaders(request.headers);
+      if (via !== undefined) chatRequest.source.via = via;
       await context.chatService.handle({
         request: chatRequest,
         principal,
@@ -58,7 +60,7 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
         receivedAtEpochMs,
       });
     } catch (thrown) {
-      const error = toGatewayError(thrown);
+      const error = answerableError(thrown, context.logger, { requestId, surface });
       const status = sendDialectError(response, dialect, error, requestId);
       context.requestLog.append(
         rejectedRequestRecord({

@@ -1,12 +1,12 @@
 import { isJsonObject } from '../../canonical/json.js';
-import { toGatewayError } from '../../canonical/gateway-error.js';
 import { estimateInputTokens } from '../../gateway/estimate-tokens.js';
 import { callerKey } from '../caller-key.js';
 import { parseJsonBody, readBody } from '../read-body.js';
 import type { RouteHandler } from '../router.js';
 import { sendDialectError, sendJson } from '../send.js';
+import { answerableError } from '../../gateway/unexpected-error.js';
 import type { RoutePlanner } from '../../routing/route-planner.js';
-import type { SurfaceContext, SurfaceDialect } from './surface-context.js';
+import { refuseLoop, type SurfaceContext, type SurfaceDialect } from './surface-context.js';
 
 /**
  * `POST /v1/messages/count_tokens`: `{input_tokens}`. Exact when the route's first countable
@@ -16,6 +16,7 @@ import type { SurfaceContext, SurfaceDialect } from './surface-context.js';
 export function countTokensEndpoint(context: SurfaceContext, planner: RoutePlanner, { dialect }: SurfaceDialect): RouteHandler {
   return async (request, response) => {
     try {
+      const via = refuseLoop(context, request.headers);
       const principal = await context.authenticator.authenticate(callerKey(request.headers));
       const raw = await readBody(request, context.maxBodyBytes);
       const body = parseJsonBody(raw);
@@ -23,6 +24,7 @@ export function countTokensEndpoint(context: SurfaceContext, planner: RoutePlann
       const decodable = isJsonObject(body) && body.max_tokens === undefined ? { ...body, max_tokens: 1 } : body;
       const chatRequest = dialect.decodeRequest(decodable);
       chatRequest.source.raw = raw;
+      if (via !== undefined) chatRequest.source.via = via;
       const plan = planner.plan(chatRequest.model, principal);
       for (const candidate of plan.candidates) {
         if (candidate.provider.countTokens === undefined) continue;
@@ -38,7 +40,7 @@ export function countTokensEndpoint(context: SurfaceContext, planner: RoutePlann
       }
       sendJson(response, 200, { input_tokens: estimateInputTokens(chatRequest) }, { 'x-auxot-token-count': 'estimated' });
     } catch (error) {
-      sendDialectError(response, dialect, toGatewayError(error));
+      sendDialectError(response, dialect, answerableError(error, context.logger, { surface: 'count_tokens' }));
     }
   };
 }

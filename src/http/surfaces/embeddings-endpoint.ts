@@ -1,14 +1,14 @@
-import { toGatewayError } from '../../canonical/gateway-error.js';
 import { decodeEmbeddingRequest, encodeEmbeddingResponse } from '../../dialects/openai-embeddings/embeddings-wire.js';
 import type { EmbeddingsService } from '../../gateway/embeddings/embeddings-service.js';
 import { rejectedRequestRecord } from '../../gateway/rejected-request-record.js';
+import { answerableError } from '../../gateway/unexpected-error.js';
 import type { Principal } from '../../governance/principal.js';
 import { callerKey } from '../caller-key.js';
 import { NodeResponseSink } from '../node-response-sink.js';
 import { parseJsonBody, readBody } from '../read-body.js';
 import type { RouteHandler } from '../router.js';
 import { sendDialectError, sendJson } from '../send.js';
-import type { SurfaceContext, SurfaceDialect } from './surface-context.js';
+import { refuseLoop, type SurfaceContext, type SurfaceDialect } from './surface-context.js';
 
 /** `POST /v1/embeddings`: authenticate, decode, route like chat, answer in the encoding asked for. */
 export function embeddingsEndpoint(context: SurfaceContext, embeddings: EmbeddingsService, { dialect }: SurfaceDialect): RouteHandler {
@@ -22,8 +22,10 @@ export function embeddingsEndpoint(context: SurfaceContext, embeddings: Embeddin
     let model: string | undefined;
     let reachedService = false;
     try {
+      const via = refuseLoop(context, request.headers);
       principal = await context.authenticator.authenticate(callerKey(request.headers));
       const decoded = decodeEmbeddingRequest(parseJsonBody(await readBody(request, context.maxBodyBytes)));
+      if (via !== undefined) decoded.request.via = via;
       model = decoded.request.model;
       reachedService = true;
       const outcome = await embeddings.embed({
@@ -44,7 +46,7 @@ export function embeddingsEndpoint(context: SurfaceContext, embeddings: Embeddin
         'x-auxot-model': providerModel,
       });
     } catch (thrown) {
-      const error = toGatewayError(thrown);
+      const error = answerableError(thrown, context.logger, { requestId, surface: 'openai-embeddings' });
       const status = sendDialectError(response, dialect, error, requestId);
       // The service records what reached it; only refusals before that are recorded here.
       if (!reachedService) {

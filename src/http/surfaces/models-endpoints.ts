@@ -1,7 +1,9 @@
 import { callerKey } from '../caller-key.js';
 import type { RouteHandler } from '../router.js';
 import { sendDialectError, sendJson } from '../send.js';
-import { GatewayError, toGatewayError } from '../../canonical/gateway-error.js';
+import { GatewayError } from '../../canonical/gateway-error.js';
+import { answerableError } from '../../gateway/unexpected-error.js';
+import { AUTO_ROUTE } from '../../routing/route-planner.js';
 import type { SurfaceContext, SurfaceDialect } from './surface-context.js';
 
 interface ListedModel {
@@ -10,8 +12,16 @@ interface ListedModel {
   createdAtSeconds: number;
 }
 
-/** Route aliases first, then every concrete model a provider names, each once. */
-function listModels(context: SurfaceContext, startedAtSeconds: number): ListedModel[] {
+/** Answers whether a model name has candidates right now (the route planner's preview). */
+export interface ModelPreview {
+  preview(model: string): readonly unknown[];
+}
+
+/**
+ * What a caller may ask for: `auto` when it has candidates, the configured route aliases, then
+ * every concrete model a provider names, each once.
+ */
+function listModels(context: SurfaceContext, planner: ModelPreview, startedAtSeconds: number): ListedModel[] {
   const seen = new Set<string>();
   const models: ListedModel[] = [];
   const add = (id: string, ownedBy: string): void => {
@@ -19,6 +29,7 @@ function listModels(context: SurfaceContext, startedAtSeconds: number): ListedMo
     seen.add(id);
     models.push({ id, ownedBy, createdAtSeconds: startedAtSeconds });
   };
+  if (planner.preview(AUTO_ROUTE).length > 0) add(AUTO_ROUTE, 'auxot');
   for (const name of context.routes.names()) add(name, 'auxot');
   for (const provider of context.providers.list()) {
     for (const model of provider.listModels()) add(model, provider.name);
@@ -27,12 +38,12 @@ function listModels(context: SurfaceContext, startedAtSeconds: number): ListedMo
 }
 
 /** `GET /models` in OpenAI's shape: `{object:'list', data:[{id, object:'model', created, owned_by}]}`. */
-export function openAiModelsEndpoint(context: SurfaceContext, surface: SurfaceDialect): RouteHandler {
+export function openAiModelsEndpoint(context: SurfaceContext, surface: SurfaceDialect, planner: ModelPreview): RouteHandler {
   const startedAtSeconds = Math.floor(context.clock.now() / 1000);
   return async (request, response) => {
     try {
       await context.authenticator.authenticate(callerKey(request.headers));
-      const data = listModels(context, startedAtSeconds).map((model) => ({
+      const data = listModels(context, planner, startedAtSeconds).map((model) => ({
         id: model.id,
         object: 'model',
         created: model.createdAtSeconds,
@@ -40,23 +51,23 @@ export function openAiModelsEndpoint(context: SurfaceContext, surface: SurfaceDi
       }));
       sendJson(response, 200, { object: 'list', data });
     } catch (error) {
-      sendDialectError(response, surface.dialect, toGatewayError(error));
+      sendDialectError(response, surface.dialect, answerableError(error, context.logger, { surface: 'models' }));
     }
   };
 }
 
 /** `GET /models/{id}`: one entry of the list, or OpenAI's 404 `model_not_found`. */
-export function openAiModelEndpoint(context: SurfaceContext, surface: SurfaceDialect): RouteHandler {
+export function openAiModelEndpoint(context: SurfaceContext, surface: SurfaceDialect, planner: ModelPreview): RouteHandler {
   const startedAtSeconds = Math.floor(context.clock.now() / 1000);
   return async (request, response, params) => {
     try {
       await context.authenticator.authenticate(callerKey(request.headers));
       const id = params.id ?? '';
-      const model = listModels(context, startedAtSeconds).find((entry) => entry.id === id);
+      const model = listModels(context, planner, startedAtSeconds).find((entry) => entry.id === id);
       if (model === undefined) throw new GatewayError('not_found', `The model '${id}' does not exist`, { param: 'model' });
       sendJson(response, 200, { id: model.id, object: 'model', created: model.createdAtSeconds, owned_by: model.ownedBy });
     } catch (error) {
-      sendDialectError(response, surface.dialect, toGatewayError(error));
+      sendDialectError(response, surface.dialect, answerableError(error, context.logger, { surface: 'models' }));
     }
   };
 }
@@ -66,12 +77,12 @@ export function openAiModelEndpoint(context: SurfaceContext, surface: SurfaceDia
  * CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1.
  * @see https://docs.claude.com/en/api/models-list
  */
-export function anthropicModelsEndpoint(context: SurfaceContext, surface: SurfaceDialect): RouteHandler {
+export function anthropicModelsEndpoint(context: SurfaceContext, surface: SurfaceDialect, planner: ModelPreview): RouteHandler {
   const startedAtSeconds = Math.floor(context.clock.now() / 1000);
   return async (request, response) => {
     try {
       await context.authenticator.authenticate(callerKey(request.headers));
-      const data = listModels(context, startedAtSeconds).map((model) => ({
+      const data = listModels(context, planner, startedAtSeconds).map((model) => ({
         type: 'model',
         id: model.id,
         display_name: model.id,
@@ -79,7 +90,7 @@ export function anthropicModelsEndpoint(context: SurfaceContext, surface: Surfac
       }));
       sendJson(response, 200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
     } catch (error) {
-      sendDialectError(response, surface.dialect, toGatewayError(error));
+      sendDialectError(response, surface.dialect, answerableError(error, context.logger, { surface: 'models' }));
     }
   };
 }

@@ -1,7 +1,7 @@
-import { toGatewayError } from '../../canonical/gateway-error.js';
 import { isJsonObject, type JsonValue } from '../../canonical/json.js';
 import { ResponseCapture } from '../../gateway/responses/response-capture.js';
 import { storedRecord, type StoredResponses } from '../../gateway/responses/stored-responses.js';
+import { answerableError } from '../../gateway/unexpected-error.js';
 import { callerKey } from '../caller-key.js';
 import type { RouteHandler } from '../router.js';
 import { sendDialectError, sendJson } from '../send.js';
@@ -38,7 +38,7 @@ export function getResponseEndpoint(context: SurfaceContext, stored: StoredRespo
       const record = await stored.get(principal, params.id ?? '');
       sendJson(response, 200, record.response);
     } catch (error) {
-      sendDialectError(response, dialect, toGatewayError(error));
+      sendDialectError(response, dialect, answerableError(error, context.logger, { surface: 'openai-responses' }));
     }
   };
 }
@@ -53,7 +53,7 @@ export function responseInputItemsEndpoint(context: SurfaceContext, stored: Stor
       const idOf = (item: JsonValue | undefined): JsonValue => (isJsonObject(item) && typeof item.id === 'string' ? item.id : null);
       sendJson(response, 200, { object: 'list', data, first_id: idOf(data[0]), last_id: idOf(data.at(-1)), has_more: false });
     } catch (error) {
-      sendDialectError(response, dialect, toGatewayError(error));
+      sendDialectError(response, dialect, answerableError(error, context.logger, { surface: 'openai-responses' }));
     }
   };
 }
@@ -67,7 +67,7 @@ export function deleteResponseEndpoint(context: SurfaceContext, stored: StoredRe
       await stored.delete(principal, id);
       sendJson(response, 200, { id, object: 'response', deleted: true });
     } catch (error) {
-      sendDialectError(response, dialect, toGatewayError(error));
+      sendDialectError(response, dialect, answerableError(error, context.logger, { surface: 'openai-responses' }));
     }
   };
 }

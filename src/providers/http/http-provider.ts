@@ -3,7 +3,10 @@ import { errorFromUpstreamStatus, GatewayError } from '../../canonical/gateway-e
 import type { ChatRequest } from '../../canonical/chat-request.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import type { Clock } from '../../platform/clock.js';
+import type { HopMarker } from '../../platform/hop-marker.js';
+import { redactCredentials } from '../../platform/redact-credentials.js';
 import type { ProviderSettings, ProviderTier } from '../../store/records.js';
+import type { AnswerLimits } from '../answer-limits.js';
 import { ModelMatcher } from '../model-matcher.js';
 import type { EmbeddingResult } from '../../canonical/embeddings.js';
 import type { CapacityLease, CapacitySignal, EmbeddingCall, Provider, ProviderCall, ProviderCapacity, ProviderResponse } from '../provider.js';
@@ -26,6 +29,9 @@ export interface HttpProviderConfig {
 
 export interface HttpProviderDependencies {
   dialects: ReadonlyMap<string, Dialect>;
+  /** Marks every upstream request with this deployment's hop, so a loop back into Auxot is cut. */
+  hop: HopMarker;
+  limits: AnswerLimits;
   dispatcher: Dispatcher;
   clock: Clock;
   capacitySignal: CapacitySignal;
@@ -35,7 +41,6 @@ const STREAM_FIRST_BYTE_TIMEOUT_MS = 120_000;
 const WHOLE_ANSWER_TIMEOUT_MS = 600_000;
 const IDLE_TIMEOUT_MS = 120_000;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
-const MAX_WHOLE_BODY_BYTES = 64 * 1024 * 1024;
 
 /** A cloud API or any OpenAI-compatible server, reached over HTTP with undici. */
 export class HttpProvider implements Provider {
@@ -124,7 +129,7 @@ export class HttpProvider implements Provider {
         origin: this.origin,
         path: this.basePath + path,
         method: 'POST',
-        headers: this.headers(passthrough ? request.source.headers : {}, upstreamStreams),
+        headers: this.headers(passthrough ? request.source.headers : {}, upstreamStreams, request.source.via),
         body,
         signal: call.signal,
         headersTimeout:
@@ -135,7 +140,7 @@ export class HttpProvider implements Provider {
         throw await this.failureFrom(response, dialect);
       }
       if (!upstreamStreams) {
-        const raw = await readBoundedBody(response.body, MAX_WHOLE_BODY_BYTES);
+        const raw = await readBoundedBody(response.body, this.dependencies.limits.maxAnswerBytes);
         release();
         return { type: 'whole', dialect: dialect.id, raw, result: dialect.decodeResult(parseJson(raw, this.name)), warnings };
       }
@@ -144,6 +149,7 @@ export class HttpProvider implements Provider {
         decoder: dialect.createStreamDecoder(),
         keepRaw: passthrough,
         stripUsageOnly: prepared?.stripUsageOnlyEvents ?? false,
+        maxEventBytes: this.dependencies.limits.maxEventBytes,
       });
       return {
         type: 'stream',
@@ -172,7 +178,7 @@ export class HttpProvider implements Provider {
       origin: this.origin,
       path: this.basePath + path,
       method: 'POST',
-      headers: this.headers(request.source.headers, false),
+      headers: this.headers(request.source.headers, false, request.source.via),
       body: this.dialect.preparePassthrough(request, model).body,
       headersTimeout: 30_000,
       bodyTimeout: 30_000,
@@ -189,10 +195,10 @@ export class HttpProvider implements Provider {
         dispatcher: this.dependencies.dispatcher,
         origin: this.origin,
         path: this.basePath + path,
-        headers: this.headers({}, false),
+        headers: this.headers({}, false, call.request.via),
         providerName: this.name,
         timeoutMs: this.config.settings.firstByteTimeoutMs ?? STREAM_FIRST_BYTE_TIMEOUT_MS,
-        maxBodyBytes: MAX_WHOLE_BODY_BYTES,
+        maxBodyBytes: this.dependencies.limits.maxAnswerBytes,
         failure: (response) => this.failureFrom(response, this.dialect),
       });
     } catch (error) {
@@ -208,10 +214,11 @@ export class HttpProvider implements Provider {
     // The shared dispatcher belongs to the composition root.
   }
 
-  private headers(callerHeaders: Record<string, string>, stream: boolean): Record<string, string> {
+  private headers(callerHeaders: Record<string, string>, stream: boolean, via: string | undefined): Record<string, string> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: stream ? 'text/event-stream' : 'application/json',
+      via: this.dependencies.hop.viaFor(via),
       ...this.profile.authHeaders(this.config.apiKey),
     };
     if (this.profile.dialect === 'anthropic-messages') {
@@ -237,7 +244,8 @@ export class HttpProvider implements Provider {
     try {
       const raw = await readBoundedBody(response.body, MAX_ERROR_BODY_BYTES);
       const upstreamMessage = dialect.errorMessageFromBody(JSON.parse(raw.toString('utf8')));
-      if (upstreamMessage !== undefined) message = upstreamMessage.slice(0, 1000);
+      // Vendor messages quote the key that failed; nothing shaped like a credential goes further.
+      if (upstreamMessage !== undefined) message = redactCredentials(upstreamMessage.slice(0, 1000));
     } catch {
       // An unreadable error body still leaves the status, which is what decides failover.
     }

@@ -1,5 +1,5 @@
 import type { ChatEvent } from '../../canonical/chat-event.js';
-import { GatewayError } from '../../canonical/gateway-error.js';
+import { GatewayError, withRedactedMessage } from '../../canonical/gateway-error.js';
 import type { StreamDecoder } from '../../dialects/dialect.js';
 import { SseOverflowError, SseParser } from '../../dialects/sse/sse-parser.js';
 import type { StreamChunk } from '../provider.js';
@@ -12,6 +12,8 @@ export interface SseChunkOptions {
   keepRaw: boolean;
   /** Drop the raw bytes of blocks that only report usage (a usage chunk the caller did not ask for). */
   stripUsageOnly: boolean;
+  /** Largest event accepted while it is still arriving (default 4 MiB). */
+  maxEventBytes?: number;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface SseChunkOptions {
  * connection or a cut stream becomes an `error` event. Our own abort simply ends the iteration.
  */
 export async function* sseChunks(body: AsyncIterable<Buffer>, options: SseChunkOptions): AsyncGenerator<StreamChunk> {
-  const parser = new SseParser();
+  const parser = new SseParser(options.maxEventBytes);
   const { decoder } = options;
   try {
     for await (const buffer of body) {
@@ -42,14 +44,28 @@ export async function* sseChunks(body: AsyncIterable<Buffer>, options: SseChunkO
   }
 }
 
+/**
+ * Decodes complete blocks. For passthrough a block's bytes are kept only once its data parsed and
+ * carried no error: a truncated JSON frame or an upstream error frame is never relayed as is; the
+ * caller gets Auxot's own error frame (with the message redacted) in its place, and nothing after.
+ */
 function decodeBlocks(blocks: ReturnType<SseParser['push']>, options: SseChunkOptions): StreamChunk | undefined {
   if (blocks.length === 0) return undefined;
   const events: ChatEvent[] = [];
   const raw: Buffer[] = [];
   for (const block of blocks) {
+    if (options.decoder.done) break;
     const decoded = block.event === undefined ? [] : options.decoder.push(block.event);
-    events.push(...decoded);
-    if (options.keepRaw && !(options.stripUsageOnly && isUsageOnly(decoded))) raw.push(block.raw);
+    let failed = false;
+    for (const event of decoded) {
+      if (event.type === 'error') {
+        failed = true;
+        events.push({ type: 'error', error: withRedactedMessage(event.error) });
+      } else {
+        events.push(event);
+      }
+    }
+    if (options.keepRaw && !failed && !(options.stripUsageOnly && isUsageOnly(decoded))) raw.push(block.raw);
   }
   if (!options.keepRaw) return events.length === 0 ? undefined : { events };
   if (raw.length === 0) return events.length === 0 ? undefined : { events };

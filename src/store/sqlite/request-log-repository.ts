@@ -1,7 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type Libsql from 'libsql';
 import type { ProviderTier, RequestLogRecord, RoutingDecisionEntry } from '../records.js';
-import type { RequestLogQuery, RequestLogRepository } from '../store.js';
+import type { RequestLogFilter, RequestLogQuery, RequestLogRepository } from '../store.js';
 import type { Database } from './schema.js';
 
 const COLUMNS: ReadonlyArray<keyof Database['request_log']> = [
@@ -58,12 +58,36 @@ export class SqliteRequestLogRepository implements RequestLogRepository {
       .orderBy('started_at', 'desc')
       .orderBy('id', 'desc')
       .limit(query.limit);
+    if (query.filter !== undefined) select = filtered(select, query.filter);
     if (query.before !== undefined) {
-      const anchor = await this.db.selectFrom('request_log').select('started_at').where('id', '=', query.before).executeTakeFirst();
-      if (anchor !== undefined) select = select.where('started_at', '<', anchor.started_at);
+      // A stable cursor: (time, id), in the order of the listing. Time alone would skip records
+      // that share a millisecond with the last one of the previous page.
+      const anchor = await this.db
+        .selectFrom('request_log')
+        .select(['started_at', 'id'])
+        .where('org_id', '=', query.orgId)
+        .where('id', '=', query.before)
+        .executeTakeFirst();
+      if (anchor === undefined) return [];
+      select = select.where((where) =>
+        where.or([where('started_at', '<', anchor.started_at), where.and([where('started_at', '=', anchor.started_at), where('id', '<', anchor.id)])]),
+      );
     }
     return (await select.execute()).map(toRecord);
   }
+}
+
+type RequestLogSelect = SelectQueryBuilder<Database, 'request_log', Selectable<Database['request_log']>>;
+
+function filtered(select: RequestLogSelect, filter: RequestLogFilter): RequestLogSelect {
+  let query = select;
+  if (filter.status !== undefined) query = query.where('status', '>=', filter.status.min).where('status', '<=', filter.status.max);
+  if (filter.providerId !== undefined) query = query.where('provider_id', '=', filter.providerId);
+  if (filter.route !== undefined) query = query.where('route', '=', filter.route);
+  if (filter.keyIds !== undefined) query = query.where('key_id', 'in', filter.keyIds.length === 0 ? [''] : filter.keyIds);
+  if (filter.workerIds !== undefined) query = query.where('worker_id', 'in', filter.workerIds.length === 0 ? [''] : filter.workerIds);
+  if (filter.since !== undefined) query = query.where('started_at', '>=', filter.since);
+  return query;
 }
 
 function rowValues(record: RequestLogRecord): unknown[] {

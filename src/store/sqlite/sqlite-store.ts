@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Libsql from 'libsql';
 import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
@@ -15,8 +15,7 @@ import { SqliteStoredResponseRepository } from './stored-response-repository.js'
  * native binary ships inside npm packages (better-sqlite3 would download from GitHub or compile).
  */
 export async function openSqliteStore(path: string): Promise<Store> {
-  // Owner-only: the store holds key hashes and sealed provider secrets.
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (path !== ':memory:') createOwnerOnly(path);
   const database = new Libsql(path);
   database.exec('PRAGMA journal_mode = WAL');
   // WAL + NORMAL: a crash can lose the last commits but never corrupts; audit writes are batched anyway.
@@ -35,6 +34,19 @@ export async function openSqliteStore(path: string): Promise<Store> {
     responses: new SqliteStoredResponseRepository(db),
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Owner-only: the store holds key hashes and sealed provider secrets. The directory is created
+ * 0700; the database file is created 0600 before SQLite opens it (SQLite gives its -wal and -shm
+ * files the database file's mode), and files left readable by an older version are tightened.
+ */
+function createOwnerOnly(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  }
 }
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

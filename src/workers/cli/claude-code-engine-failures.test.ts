@@ -118,13 +118,13 @@ describe('createClaudeCodeEngine: processes', () => {
     expect(outcome.error).toBeUndefined();
     expect(eventTypes(outcome.events)).not.toMatch(/response-end|error/);
     const exit = await processes.get(outcome.jobId)?.exited;
-    const processGoneMs = (exit?.atMs ?? Infinity) - abortedAt;
-    // Claude Code handles SIGTERM and exits 128 + 15: gone within the grace period, no SIGKILL needed.
+    // Claude Code handles SIGTERM and exits 128 + 15: it ended on the polite signal, no SIGKILL
+    // was needed (a SIGKILL'd process has no exit code). How fast is for `npm run bench`, not a test.
     expect(exit?.code).toBe(143);
-    expect(processGoneMs).toBeLessThan(1000);
+    expect(exit?.atMs).toBeGreaterThanOrEqual(abortedAt);
     const [request] = mock.requests;
     if (request !== undefined) await mock.waitForAbort(request);
-    console.log(`[timing] cancel: iterable ended ${iterableEndedMs.toFixed(1)} ms, process group gone ${processGoneMs.toFixed(0)} ms after abort`);
+    console.log(`[timing] cancel: iterable ended ${iterableEndedMs.toFixed(1)} ms, process group gone ${((exit?.atMs ?? abortedAt) - abortedAt).toFixed(0)} ms after abort`);
     mock.enqueue({ kind: 'turn', turn: { text: 'Slot is free again.' } });
     const next = await runJob(engine, chatRequest());
     expect(textOf(next.events)).toBe('Slot is free again.');

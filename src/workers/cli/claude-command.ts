@@ -46,6 +46,8 @@ export interface ClaudeEnvInput {
   tmpDir: string;
   jobTag: string;
   request: ModelRequest;
+  /** The job's `Via` chain, sent with Claude Code's model requests (ANTHROPIC_CUSTOM_HEADERS). */
+  via?: string;
 }
 
 /**
@@ -65,11 +67,22 @@ export function claudeEnv(input: ClaudeEnvInput): Record<string, string> {
     ...(request.maxOutputTokens === undefined ? {} : { CLAUDE_CODE_MAX_OUTPUT_TOKENS: String(request.maxOutputTokens) }),
     ...(request.reasoning?.effort === 'none' ? { CLAUDE_CODE_DISABLE_THINKING: '1' } : {}),
     ...input.operatorEnv,
+    ...(input.via === undefined ? {} : { ANTHROPIC_CUSTOM_HEADERS: withVia(input.operatorEnv.ANTHROPIC_CUSTOM_HEADERS, input.via) }),
     HOME: input.home,
     TMPDIR: input.tmpDir,
     CLAUDE_CODE_TMPDIR: input.tmpDir,
-    // No telemetry, error reports, auto-update or feature-flag fetches: zero DNS lookups (wire-protocols.md 4.2).
+    // No telemetry, error reports, auto-update or feature-flag fetches: zero DNS lookups (docs/wire-formats.md §4.2).
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     [JOB_TAG_VARIABLE]: input.jobTag,
   };
+}
+
+/**
+ * Claude Code sends ANTHROPIC_CUSTOM_HEADERS ("Name: value" lines) with every model request: the
+ * hop marker rides there, so a worker whose ANTHROPIC_BASE_URL points back at Auxot is refused at
+ * the second hop instead of looping. The operator's own custom headers are kept.
+ */
+function withVia(operatorHeaders: string | undefined, via: string): string {
+  const kept = (operatorHeaders ?? '').split('\n').filter((line) => line.trim() !== '' && !/^via\s*:/i.test(line));
+  return [...kept, `Via: ${via}`].join('\n');
 }

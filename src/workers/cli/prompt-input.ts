@@ -12,7 +12,7 @@ export interface ClaudePrompt {
 
 /**
  * Requests the CLI engine cannot serve honestly, refused before a process starts. Caller-declared
- * tools are routed to API or GPU providers instead (wire-protocols.md 4.3, third option): Claude
+ * tools are routed to API or GPU providers instead (docs/wire-formats.md §4.3, third option): Claude
  * Code runs its own tools and could not hand a tool call back to the caller.
  */
 export function refusalFor(request: ModelRequest): GatewayError | undefined {

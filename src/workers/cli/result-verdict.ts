@@ -18,7 +18,7 @@ const USAGE_LIMIT_TEXT = /you've (hit|reached) your|out of usage|usage limit rea
 
 /**
  * Judges the final line. `is_error` decides, not `subtype`: an API error arrives as
- * `subtype: "success", is_error: true` (wire-protocols.md 4.3). The two limits Claude Code enforces
+ * `subtype: "success", is_error: true` (docs/wire-formats.md §4.3). The two limits Claude Code enforces
  * on itself (max turns, max budget) are flagged `is_error` too, yet they end a valid answer the way
  * max tokens does, so they finish with `length`.
  */

@@ -40,7 +40,14 @@ export async function runClaudeJob(run: ClaudeJobRun): Promise<void> {
   const claude = new ClaudeProcess({
     bin: settings.claudeBin,
     args: claudeArgs({ model: job.model, request: job.request, systemPromptFile, ...settings }),
-    env: claudeEnv({ operatorEnv: settings.env, home: run.workspace.home, tmpDir: run.workspace.tmpDir, jobTag, request: job.request }),
+    env: claudeEnv({
+      operatorEnv: settings.env,
+      home: run.workspace.home,
+      tmpDir: run.workspace.tmpDir,
+      jobTag,
+      request: job.request,
+      ...(job.via === undefined ? {} : { via: job.via }),
+    }),
     cwd: run.workspace.cwd,
     jobTag,
     killGraceMs: settings.killGraceMs,
@@ -56,7 +63,7 @@ export async function runClaudeJob(run: ClaudeJobRun): Promise<void> {
   run.stop.addEventListener('abort', onStop, { once: true });
   if (run.stop.aborted) onStop();
   // stdin stays open until the result line: Claude Code reads user messages until EOF, and an early
-  // EOF has made 2.1.197 exit with no output (wire-protocols.md 4.3). Closing it after the result ends the session.
+  // EOF has made 2.1.197 exit with no output (docs/wire-formats.md §4.3). Closing it after the result ends the session.
   claude.write(run.prompt.stdinLine);
   let state = initialStreamJsonState({
     responseId: run.responseId,

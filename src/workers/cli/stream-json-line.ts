@@ -25,7 +25,7 @@ export type CliLine =
 /** The final `result` line. */
 export interface CliResult {
   subtype: string;
-  /** Authoritative: an API error still says `subtype: "success"` (wire-protocols.md 4.3). */
+  /** Authoritative: an API error still says `subtype: "success"` (docs/wire-formats.md §4.3). */
   isError: boolean;
   apiErrorStatus: number | undefined;
   /** The final text, or the error text ("API Error: 400 …", "You've hit your session limit · …"). */

@@ -18,7 +18,14 @@ export async function sendEmbeddings(
 ): Promise<void> {
   try {
     if (engine.embed === undefined) throw new GatewayError('invalid_request', 'This worker does not run embedding models');
-    const output = await engine.embed({ jobId: job.jobId, model: job.model, input: job.input, signal, ...(job.dimensions === undefined ? {} : { dimensions: job.dimensions }) });
+    const output = await engine.embed({
+      jobId: job.jobId,
+      model: job.model,
+      input: job.input,
+      signal,
+      ...(job.dimensions === undefined ? {} : { dimensions: job.dimensions }),
+      ...(job.via === undefined ? {} : { via: job.via }),
+    });
     if (signal.aborted) return;
     const encoded = output.vectors.map(vectorToBase64);
     let start = 0;

@@ -21,7 +21,8 @@ export interface WorkerClientOptions {
   /** The Auxot server: http(s):// or ws(s)://; the worker dials `<server>/ws`. */
   serverUrl: string;
   key: string;
-  name: string;
+  /** Absent: the server names the worker after its key. */
+  name?: string;
   engineKind: 'llama.cpp' | 'openai-compatible' | 'claude-code';
   engine: InferenceEngine;
   logger: Logger;
@@ -77,7 +78,7 @@ export class WorkerClient {
         type: 'hello',
         protocol: WORKER_PROTOCOL_VERSION,
         key: this.options.key,
-        name: this.options.name,
+        ...(this.options.name === undefined ? {} : { name: this.options.name }),
         engine: this.options.engineKind,
         models: this.options.engine.models,
         slots: this.options.engine.slots,
@@ -104,10 +105,18 @@ export class WorkerClient {
         this.attempt = 0;
         clearInterval(this.heartbeat);
         this.heartbeat = setInterval(() => this.send({ type: 'heartbeat', inFlight: this.running.size }), message.heartbeatIntervalMs);
-        this.options.logger.info('connected', { provider: message.provider.name, tier: message.provider.tier, workerId: message.workerId });
+        this.options.logger.info('connected', {
+          workerId: message.workerId,
+          worker: message.name ?? this.options.name,
+          provider: message.provider.name,
+          tier: message.provider.tier,
+          models: this.options.engine.models,
+          slots: this.options.engine.slots,
+        });
         return;
       case 'job':
-        void this.runJob(message.jobId, message.model, message.request);
+        this.send({ type: 'job-ack', jobId: message.jobId });
+        void this.runJob(message);
         return;
       case 'cancel':
         this.running.get(message.jobId)?.abort();
@@ -121,7 +130,7 @@ export class WorkerClient {
     }
   }
 
-  private async runJob(jobId: string, model: string, request: Extract<ServerToWorker, { type: 'job' }>['request']): Promise<void> {
+  private async runJob({ jobId, model, request, via }: Extract<ServerToWorker, { type: 'job' }>): Promise<void> {
     const controller = new AbortController();
     this.running.set(jobId, controller);
     const started = performance.now();
@@ -134,6 +143,7 @@ export class WorkerClient {
         model,
         request,
         signal: controller.signal,
+        ...(via === undefined ? {} : { via }),
         reportCost: (usd) => {
           costUsd = usd;
         },
@@ -180,6 +190,11 @@ export class WorkerClient {
     // The server forgets our jobs when we go; stop working on them.
     for (const controller of this.running.values()) controller.abort();
     if (this.stopped) return;
+    if (code === CLOSE_CODES.replaced) {
+      this.stopped = true;
+      this.rejectDone(new WorkerRejectedError('another worker connected with this key, so the server closed this connection; give each worker its own key (auxot workers add-key)'));
+      return;
+    }
     if (code === CLOSE_CODES.unauthorized || code === CLOSE_CODES.protocolError || code === CLOSE_CODES.providerRemoved) {
       this.stopped = true;
       this.rejectDone(new WorkerRejectedError(`the server refused this worker (${code}): ${reason}`));

@@ -19,6 +19,8 @@ export interface LlamaEngineOptions {
   /** CPU threads for llama.cpp. On a 2-core machine use 1: more threads spin against Node's own. */
   threads?: number;
   gpu?: false | 'auto';
+  /** Told how far the model load is, from 0 to 1. */
+  onLoadProgress?: (fraction: number) => void;
   newId(prefix: string): string;
 }
 

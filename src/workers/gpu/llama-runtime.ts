@@ -22,6 +22,8 @@ export interface LoadLlamaOptions {
   contextSize?: number;
   threads?: number;
   gpu?: false | 'auto';
+  /** Told how far the model load is, from 0 to 1. */
+  onLoadProgress?: (fraction: number) => void;
 }
 
 /**
@@ -35,7 +37,8 @@ export async function loadLlamaRuntime(options: LoadLlamaOptions): Promise<Llama
   const llama = await llamaCpp.getLlama({ gpu: options.gpu ?? 'auto', build: 'never' });
   try {
     const modelPath = await resolveModelPath(llamaCpp, options);
-    const model = await llama.loadModel({ modelPath });
+    const progress = options.onLoadProgress;
+    const model = await llama.loadModel({ modelPath, ...(progress === undefined ? {} : { onLoadProgress: (fraction: number) => progress(fraction) }) });
     const context = await model
       .createContext({
         sequences: options.slots,

@@ -2,6 +2,7 @@ import type { ChatEvent } from '../../canonical/chat-event.js';
 import { isMeaningfulEvent } from '../../canonical/chat-event.js';
 import { GatewayError } from '../../canonical/gateway-error.js';
 import { AsyncQueue } from '../../platform/async-queue.js';
+import { redactCredentials } from '../../platform/redact-credentials.js';
 import type { WireError } from '../protocol/canonical-schemas.js';
 
 /**
@@ -15,6 +16,7 @@ export class JobChannel {
   readonly started: Promise<void>;
   costUsd: number | undefined;
   private hasStarted = false;
+  private wasAcknowledged = false;
   private finished = false;
   private sawEnd = false;
   private resolveStarted!: () => void;
@@ -37,8 +39,18 @@ export class JobChannel {
     return this.hasStarted;
   }
 
+  /** The worker confirmed it has the job (its ack, or any event of it). */
+  get isAcknowledged(): boolean {
+    return this.wasAcknowledged;
+  }
+
+  acknowledge(): void {
+    this.wasAcknowledged = true;
+  }
+
   event(event: ChatEvent): void {
     if (this.finished) return;
+    this.wasAcknowledged = true;
     this.events.push(event);
     if (event.type === 'response-end' || event.type === 'error') this.sawEnd = true;
     if (!this.hasStarted && isMeaningfulEvent(event)) {
@@ -79,6 +91,7 @@ export class JobChannel {
   }
 }
 
+/** A worker's error report; its text may quote an upstream's, so credentials are removed on arrival. */
 export function errorFromWire(error: WireError): GatewayError {
-  return new GatewayError(error.code, error.message, error.retryable === undefined ? {} : { retryable: error.retryable });
+  return new GatewayError(error.code, redactCredentials(error.message), error.retryable === undefined ? {} : { retryable: error.retryable });
 }

@@ -1,6 +1,8 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { CapacityLease } from '../../providers/provider.js';
 import type { ServerToWorker, WorkerToServer } from '../protocol/messages.js';
+import { endAfterCloseFrame } from './close-gracefully.js';
 import type { JobChannel } from './job-channel.js';
 import type { PendingEmbedding } from './pending-embedding.js';
 
@@ -21,24 +23,32 @@ export class WorkerConnection {
   /** The worker asked for a pause (usage limits); no jobs until then. */
   pausedUntil = 0;
   lastSeen: number;
+  /** Left a job unacknowledged: no new jobs until it shows it is alive again (any frame). */
+  suspect = false;
 
+  readonly connectedAt: number;
+
+  /**
+   * `id` is the worker key's id and `name` the hello's name or else the key's, so a worker is
+   * known by the same id and name in `workers list`, request records and logs, across reconnects.
+   */
   constructor(
     readonly id: string,
+    readonly name: string,
     readonly providerId: string,
     readonly hello: Hello,
     private readonly socket: WebSocket,
+    /** The TCP connection under the WebSocket, to end it cleanly when the peer cannot answer. */
+    private readonly raw: Duplex,
     now: number,
   ) {
     this.slots = hello.slots;
     this.lastSeen = now;
-  }
-
-  get name(): string {
-    return this.hello.name;
+    this.connectedAt = now;
   }
 
   freeSlots(now: number, maxSlots: number | undefined): number {
-    if (this.pausedUntil > now) return 0;
+    if (this.suspect || this.pausedUntil > now) return 0;
     return Math.max(0, Math.min(this.slots, maxSlots ?? Number.POSITIVE_INFINITY) - this.reserved);
   }
 
@@ -50,7 +60,12 @@ export class WorkerConnection {
     this.socket.close(code, reason);
   }
 
-  terminate(): void {
-    this.socket.terminate();
+  /**
+   * Closes with a code and ends the TCP connection without waiting for the peer's close frame (a
+   * frozen worker sends none), yet without a reset: the frame reaches it whenever it reads again.
+   */
+  closeNow(code: number, reason: string): void {
+    this.socket.close(code, reason);
+    endAfterCloseFrame(this.raw);
   }
 }

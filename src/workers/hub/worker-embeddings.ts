@@ -12,7 +12,7 @@ import type { WorkerConnection } from './worker-connection.js';
 export async function embedOnWorker(
   call: EmbeddingCall,
   connection: WorkerConnection | undefined,
-  options: { newId(prefix: string): string; timeoutMs: number },
+  options: { newId(prefix: string): string; timeoutMs: number; via: string },
 ): Promise<EmbeddingResult> {
   if (connection === undefined) {
     call.lease.release();
@@ -39,6 +39,7 @@ export async function embedOnWorker(
     jobId,
     model: call.model,
     input: call.request.input,
+    via: options.via,
     ...(call.request.dimensions === undefined ? {} : { dimensions: call.request.dimensions }),
   });
   try {

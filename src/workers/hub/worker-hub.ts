@@ -5,12 +5,15 @@ import { GatewayError } from '../../canonical/gateway-error.js';
 import type { ChatEvent } from '../../canonical/chat-event.js';
 import { hashKeySecret } from '../../governance/api-key-secret.js';
 import type { Clock } from '../../platform/clock.js';
+import type { HopMarker } from '../../platform/hop-marker.js';
 import type { Logger } from '../../platform/logger.js';
+import { redactCredentials } from '../../platform/redact-credentials.js';
 import type { CapacitySignal } from '../../providers/provider.js';
 import type { ProviderRecord } from '../../store/records.js';
 import type { WorkerKeyRepository } from '../../store/store.js';
 import type { WireEvent } from '../protocol/canonical-schemas.js';
-import { CLOSE_CODES, parseFrame, WORKER_PROTOCOL_VERSION, workerToServerSchema, type WorkerToServer } from '../protocol/messages.js';
+import { CLOSE_CODES, parseFrame, WORKER_PROTOCOL_VERSION, workerToServerSchema, type WorkerPolicy, type WorkerToServer } from '../protocol/messages.js';
+import { endAfterCloseFrame } from './close-gracefully.js';
 import { errorFromWire } from './job-channel.js';
 import { WorkerConnection } from './worker-connection.js';
 import { WorkerPoolProvider } from './worker-pool-provider.js';
@@ -22,6 +25,8 @@ export interface WorkerHubOptions {
   helloTimeoutMs: number;
   /** Largest frame a worker may send; `ws` would accept 100 MiB by default. */
   maxPayloadBytes: number;
+  /** How long a worker has to acknowledge a job (it answers at once unless frozen or partitioned). */
+  ackTimeoutMs: number;
 }
 
 export const DEFAULT_HUB_OPTIONS: WorkerHubOptions = {
@@ -29,10 +34,19 @@ export const DEFAULT_HUB_OPTIONS: WorkerHubOptions = {
   heartbeatTimeoutMs: 15_000,
   helloTimeoutMs: 10_000,
   maxPayloadBytes: 1024 * 1024,
+  ackTimeoutMs: 2_000,
 };
+
+export interface WorkerIdentity {
+  workerId: string;
+  name: string;
+  provider: { name: string; kind: ProviderRecord['kind']; tier: ProviderRecord['tier'] };
+  policy: WorkerPolicy;
+}
 
 export interface WorkerHubDependencies {
   workerKeys: WorkerKeyRepository;
+  hop: HopMarker;
   capacitySignal: CapacitySignal;
   clock: Clock;
   logger: Logger;
@@ -65,7 +79,7 @@ export class WorkerHub {
       existing.update(record);
       return existing;
     }
-    const pool = new WorkerPoolProvider(record, { ...this.dependencies, onClosed: () => this.pools.delete(record.id) });
+    const pool = new WorkerPoolProvider(record, { ...this.dependencies, ackTimeoutMs: this.options.ackTimeoutMs, onClosed: () => this.pools.delete(record.id) });
     this.pools.set(record.id, pool);
     return pool;
   }
@@ -77,11 +91,32 @@ export class WorkerHub {
         socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
         return;
       }
-      this.sockets.handleUpgrade(request, socket, head, (webSocket) => this.accept(webSocket));
+      this.sockets.handleUpgrade(request, socket, head, (webSocket) => this.accept(webSocket, socket));
     });
   }
 
-  connectedWorkers(): Array<{ id: string; name: string; provider: string; engine: string; models: string[]; slots: number; busy: number }> {
+  /**
+   * Who a worker key belongs to, for a worker to check its key before it loads a model; undefined
+   * for an unknown or revoked key.
+   */
+  async identify(key: string): Promise<WorkerIdentity | undefined> {
+    const record = await this.dependencies.workerKeys.findByHash(hashKeySecret(key));
+    const pool = record === undefined || record.revokedAt !== null ? undefined : this.pools.get(record.providerId);
+    if (record === undefined || pool === undefined) return undefined;
+    return { workerId: record.id, name: record.name, provider: { name: pool.name, kind: pool.kind, tier: pool.tier }, policy: pool.policy };
+  }
+
+  connectedWorkers(): Array<{
+    id: string;
+    name: string;
+    provider: string;
+    engine: string;
+    models: string[];
+    slots: number;
+    busy: number;
+    suspect: boolean;
+    connectedAt: string;
+  }> {
     return [...this.pools.values()].flatMap((pool) =>
       pool.workers().map((connection) => ({
         id: connection.id,
@@ -91,8 +126,26 @@ export class WorkerHub {
         models: connection.hello.models,
         slots: connection.slots,
         busy: connection.reserved,
+        suspect: connection.suspect,
+        connectedAt: new Date(connection.connectedAt).toISOString(),
       })),
     );
+  }
+
+  /**
+   * A worker key was revoked: the workers using it are cut off at once. Their jobs that had not
+   * started answering fail over to other candidates; started ones end with an in-stream error.
+   */
+  disconnectKey(keyId: string): void {
+    for (const pool of this.pools.values()) {
+      for (const connection of pool.workers()) {
+        // A worker is known by its key's id.
+        if (connection.id !== keyId) continue;
+        pool.detach(connection, 'worker key revoked');
+        connection.close(CLOSE_CODES.unauthorized, 'worker key revoked');
+        this.dependencies.logger.info('worker disconnected: its key was revoked', { worker: connection.name, provider: pool.name });
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -106,7 +159,7 @@ export class WorkerHub {
     await new Promise<void>((resolve) => this.sockets.close(() => resolve()));
   }
 
-  private accept(socket: WebSocket): void {
+  private accept(socket: WebSocket, raw: Duplex): void {
     const helloTimer = setTimeout(() => socket.close(CLOSE_CODES.unauthorized, 'no hello received'), this.options.helloTimeoutMs);
     // Frames that arrive while the hello is being checked (a key lookup) wait here, in order.
     let pending: RawData[] | undefined;
@@ -122,7 +175,7 @@ export class WorkerHub {
       }
       pending = [];
       clearTimeout(helloTimer);
-      void this.greet(socket, data)
+      void this.greet(socket, raw, data)
         .then((receive) => {
           if (receive === undefined) return;
           deliver = receive;
@@ -130,15 +183,17 @@ export class WorkerHub {
           pending = undefined;
         })
         .catch((error: unknown) => {
-          this.dependencies.logger.error('worker hello failed', { error: String(error) });
+          this.dependencies.logger.error('worker hello failed', { error });
           socket.close(CLOSE_CODES.protocolError, 'internal error');
         });
     });
-    socket.on('error', () => socket.terminate());
+    // `ws` has already sent the close frame (1009 for an oversized frame, 1002/1007 for a bad one);
+    // end the connection after it, never with a reset the worker could not read the reason through.
+    socket.on('error', () => endAfterCloseFrame(raw));
   }
 
   /** Checks the hello; on success attaches the worker and returns the handler for its later frames. */
-  private async greet(socket: WebSocket, data: RawData): Promise<((frame: RawData) => void) | undefined> {
+  private async greet(socket: WebSocket, raw: Duplex, data: RawData): Promise<((frame: RawData) => void) | undefined> {
     const parsed = parseFrame(workerToServerSchema, rawText(data));
     if (!parsed.ok || parsed.message.type !== 'hello') {
       socket.close(CLOSE_CODES.unauthorized, 'the first message must be a valid hello');
@@ -151,29 +206,44 @@ export class WorkerHub {
     }
     const key = await this.dependencies.workerKeys.findByHash(hashKeySecret(hello.key));
     const pool = key === undefined || key.revokedAt !== null ? undefined : this.pools.get(key.providerId);
-    if (pool === undefined) {
+    if (key === undefined || pool === undefined) {
+      this.dependencies.logger.warn('worker refused: unknown or revoked key', { worker: hello.name, engine: hello.engine });
       socket.close(CLOSE_CODES.unauthorized, 'invalid worker key');
       return undefined;
     }
     if (socket.readyState !== socket.OPEN) return undefined;
-    const { clock } = this.dependencies;
-    const connection = new WorkerConnection(this.dependencies.newId('wrk_'), pool.id, hello, socket, clock.now());
-    socket.on('close', (code: number) => pool.detach(connection, `socket closed (${code})`));
+    const { clock, logger } = this.dependencies;
+    const connection = new WorkerConnection(key.id, hello.name ?? key.name, pool.id, hello, socket, raw, clock.now());
+    const who = { workerId: connection.id, worker: connection.name, provider: pool.name };
+    socket.on('close', (code: number, reason: Buffer) => {
+      pool.detach(connection, `socket closed (${code})`);
+      logger.info('worker disconnected', { ...who, code, reason: reason.toString('utf8') || undefined });
+    });
     connection.send({
       type: 'hello-ack',
       workerId: connection.id,
+      name: connection.name,
       provider: { id: pool.id, name: pool.name, tier: pool.tier },
       policy: pool.policy,
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
     });
-    pool.attach(connection);
-    this.dependencies.logger.info('worker connected', { worker: hello.name, provider: pool.name, engine: hello.engine, slots: hello.slots });
+    const replaced = pool.attach(connection);
+    if (replaced !== undefined) {
+      logger.warn('worker key connected again; closing the older connection', who);
+      replaced.close(CLOSE_CODES.replaced, 'another worker connected with this key');
+    }
+    logger.info('worker connected', { ...who, engine: hello.engine, models: hello.models, slots: hello.slots });
     return (frame) => this.receive(pool, connection, frame);
   }
 
   private receive(pool: WorkerPoolProvider, connection: WorkerConnection, frame: RawData): void {
     const now = this.dependencies.clock.now();
     connection.lastSeen = now;
+    if (connection.suspect) {
+      // It speaks again: it may have jobs again.
+      connection.suspect = false;
+      this.dependencies.capacitySignal.notify();
+    }
     const parsed = parseFrame(workerToServerSchema, rawText(frame));
     if (!parsed.ok) {
       pool.detach(connection, 'protocol error');
@@ -190,6 +260,9 @@ export class WorkerHub {
         connection.close(CLOSE_CODES.protocolError, 'hello sent twice');
         return;
       case 'heartbeat':
+        return;
+      case 'job-ack':
+        connection.jobs.get(message.jobId)?.channel.acknowledge();
         return;
       case 'capacity':
         connection.slots = message.slots;
@@ -222,7 +295,7 @@ export class WorkerHub {
         setTimeout(() => this.dependencies.capacitySignal.notify(), message.retryAfterMs + 1).unref();
         if (job === undefined) return;
         job.channel.fail(
-          new GatewayError('overloaded', `Worker ${connection.name} is over its limits: ${message.reason}`, { retryAfterMs: message.retryAfterMs }),
+          new GatewayError('overloaded', `Worker ${connection.name} is over its limits: ${redactCredentials(message.reason)}`, { retryAfterMs: message.retryAfterMs }),
         );
         pool.finishJob(connection, message.jobId);
         return;
@@ -236,10 +309,9 @@ export class WorkerHub {
     for (const pool of this.pools.values()) {
       for (const connection of pool.workers()) {
         if (connection.lastSeen >= deadline) continue;
-        this.dependencies.logger.warn('worker missed its heartbeats', { worker: connection.name, provider: pool.name });
+        this.dependencies.logger.warn('worker missed its heartbeats', { workerId: connection.id, worker: connection.name, provider: pool.name });
         pool.detach(connection, 'missed heartbeats');
-        connection.close(CLOSE_CODES.heartbeatTimeout, 'missed heartbeats');
-        connection.terminate();
+        connection.closeNow(CLOSE_CODES.heartbeatTimeout, 'missed heartbeats');
       }
     }
   }

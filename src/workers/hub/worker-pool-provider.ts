@@ -2,6 +2,8 @@ import type { ChatRequest } from '../../canonical/chat-request.js';
 import type { EmbeddingResult } from '../../canonical/embeddings.js';
 import { GatewayError } from '../../canonical/gateway-error.js';
 import type { Clock } from '../../platform/clock.js';
+import type { HopMarker } from '../../platform/hop-marker.js';
+import type { Logger } from '../../platform/logger.js';
 import { ModelMatcher } from '../../providers/model-matcher.js';
 import type {
   CapacityLease,
@@ -22,6 +24,11 @@ import type { WorkerConnection } from './worker-connection.js';
 
 export interface WorkerPoolDependencies {
   capacitySignal: CapacitySignal;
+  /** Marks the model requests workers make for a job, so a loop back into Auxot is cut. */
+  hop: HopMarker;
+  logger: Logger;
+  /** How long a worker has to acknowledge a job before it is taken back and served elsewhere. */
+  ackTimeoutMs: number;
   clock: Clock;
   newId(prefix: string): string;
   /** Told when the pool is closed for good (its provider was removed or disabled). */
@@ -51,7 +58,12 @@ export class WorkerPoolProvider implements Provider {
     this.matcher = new ModelMatcher(record.models);
     this.embed =
       record.kind === 'gpu-worker'
-        ? (call) => embedOnWorker(call, this.connectionFor(call), { newId: dependencies.newId, timeoutMs: this.record.settings.firstByteTimeoutMs ?? DEFAULT_FIRST_EVENT_TIMEOUT_MS })
+        ? (call) =>
+            embedOnWorker(call, this.connectionFor(call), {
+              newId: dependencies.newId,
+              timeoutMs: this.record.settings.firstByteTimeoutMs ?? DEFAULT_FIRST_EVENT_TIMEOUT_MS,
+              via: dependencies.hop.viaFor(call.request.via),
+            })
         : undefined;
   }
 
@@ -174,7 +186,18 @@ export class WorkerPoolProvider implements Provider {
       channel.fail(new GatewayError('upstream_timeout', `Worker ${connection.name} did not start answering within ${timeoutMs} ms`));
       this.finishJob(connection, jobId);
     }, timeoutMs);
-    connection.send({ type: 'job', jobId, model: call.model, request: toModelRequest(call.request) });
+    // A frozen worker keeps its socket open but reads nothing: without an acknowledgement the job is
+    // taken back within seconds (not the heartbeat timeout) and the worker gets no more until it speaks.
+    const { ackTimeoutMs } = this.dependencies;
+    const ackTimer = setTimeout(() => {
+      if (channel.isAcknowledged || channel.isFinished) return;
+      connection.suspect = true;
+      this.dependencies.logger.warn('worker did not acknowledge a job; taking it back', { worker: connection.name, workerId: connection.id, provider: this.name, ackTimeoutMs });
+      connection.send({ type: 'cancel', jobId });
+      channel.fail(new GatewayError('upstream_error', `Worker ${connection.name} did not acknowledge the job within ${ackTimeoutMs} ms`, { retryable: true }));
+      this.finishJob(connection, jobId);
+    }, ackTimeoutMs);
+    connection.send({ type: 'job', jobId, model: call.model, request: toModelRequest(call.request), via: this.dependencies.hop.viaFor(call.request.source.via) });
     try {
       await channel.started;
     } catch (error) {
@@ -183,11 +206,12 @@ export class WorkerPoolProvider implements Provider {
       throw error;
     } finally {
       clearTimeout(timer);
+      clearTimeout(ackTimer);
     }
     return {
       type: 'stream',
       passthroughDialect: undefined,
-      workerId: connection.hello.name,
+      workerId: connection.id,
       costUsd: () => channel.costUsd,
       chunks: chunksOf(channel, () => call.signal.removeEventListener('abort', onAbort)),
       cancel,
@@ -202,9 +226,13 @@ export class WorkerPoolProvider implements Provider {
     job.lease.release();
   }
 
-  attach(connection: WorkerConnection): void {
+  /** Returns the connection this one replaces (same worker key), already detached. */
+  attach(connection: WorkerConnection): WorkerConnection | undefined {
+    const previous = this.connections.get(connection.id);
+    if (previous !== undefined) this.detach(previous, 'replaced by a new connection with the same key');
     this.connections.set(connection.id, connection);
     this.dependencies.capacitySignal.notify();
+    return previous;
   }
 
   /** A worker left: unstarted jobs fail over elsewhere, started ones end with an in-stream error. */

@@ -100,6 +100,7 @@ export const wireErrorSchema = z.object({
     'no_capacity',
     'upstream_error',
     'upstream_timeout',
+    'loop_detected',
     'internal',
   ]),
   message: z.string().max(4000),

@@ -6,7 +6,8 @@ import { modelRequestSchema, wireErrorSchema, wireEventSchema } from './canonica
  * `auxot worker` processes. Workers dial out to `/ws` (so they work behind NAT), authenticate in
  * their first message, and from then on exchange these JSON messages, one per WebSocket frame.
  */
-export const WORKER_PROTOCOL_VERSION = 1;
+/** 2: workers acknowledge each job at once (`job-ack`), so a job sent to a frozen worker is taken back quickly. */
+export const WORKER_PROTOCOL_VERSION = 2;
 
 /** The worker can run `embed` jobs (sent in hello's `features`). */
 export const EMBEDDINGS_FEATURE = 'embeddings';
@@ -33,7 +34,8 @@ export const workerToServerSchema = z.discriminatedUnion('type', [
     type: z.literal('hello'),
     protocol: z.number().int(),
     key: z.string().min(1).max(500),
-    name: z.string().min(1).max(200),
+    /** Absent: the worker is known by its key's name. */
+    name: z.string().min(1).max(200).optional(),
     engine: z.enum(['llama.cpp', 'openai-compatible', 'claude-code']),
     models: z.array(z.string().max(500)).max(1000),
     slots: z.number().int().positive().max(1024),
@@ -41,6 +43,8 @@ export const workerToServerSchema = z.discriminatedUnion('type', [
     features: z.array(z.string().max(50)).max(20).optional(),
   }),
   z.object({ type: z.literal('heartbeat'), inFlight: z.number().int().nonnegative() }),
+  /** Sent the moment a job arrives, before any work: proof that the worker is alive and took it. */
+  z.object({ type: z.literal('job-ack'), jobId }),
   z.object({ type: z.literal('capacity'), slots: z.number().int().nonnegative().max(1024) }),
   z.object({ type: z.literal('job-event'), jobId, event: wireEventSchema }),
   z.object({
@@ -70,12 +74,22 @@ export type WorkerToServer = z.infer<typeof workerToServerSchema>;
 export const serverToWorkerSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('hello-ack'),
+    /** The worker's id (its key's id): the one `auxot workers list` and request records show. */
     workerId: z.string(),
+    /** The name the server knows the worker by (the hello's, else the key's). */
+    name: z.string().optional(),
     provider: z.object({ id: z.string(), name: z.string(), tier: z.enum(['gpu', 'cli', 'cloud']) }),
     policy: workerPolicySchema,
     heartbeatIntervalMs: z.number().int().positive(),
   }),
-  z.object({ type: z.literal('job'), jobId, model: z.string(), request: modelRequestSchema }),
+  z.object({
+    type: z.literal('job'),
+    jobId,
+    model: z.string(),
+    request: modelRequestSchema,
+    /** The `Via` chain the worker sends with any model request it makes, so a loop back into Auxot is cut. */
+    via: z.string().max(4000).optional(),
+  }),
   z.object({ type: z.literal('cancel'), jobId }),
   z.object({
     type: z.literal('embed'),
@@ -83,6 +97,8 @@ export const serverToWorkerSchema = z.discriminatedUnion('type', [
     model: z.string(),
     input: z.array(z.string()).min(1).max(2048),
     dimensions: z.number().int().positive().optional(),
+    /** The hop chain, sent on to the worker's own upstream so it can refuse a loop. */
+    via: z.string().max(4000).optional(),
   }),
   z.object({ type: z.literal('policy-update'), policy: workerPolicySchema }),
 ]);
@@ -95,6 +111,8 @@ export const CLOSE_CODES = {
   heartbeatTimeout: 4003,
   providerRemoved: 4004,
   shuttingDown: 4005,
+  /** Another connection presented the same worker key; the newer one stays. */
+  replaced: 4006,
 } as const;
 
 /** Parses one frame; returns the zod error text instead of throwing. */

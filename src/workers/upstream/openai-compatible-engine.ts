@@ -43,7 +43,7 @@ export async function createOpenAiCompatibleEngine(options: OpenAiCompatibleEngi
         origin: base.origin,
         path: `${basePath}/chat/completions`,
         method: 'POST',
-        headers: headers(),
+        headers: job.via === undefined ? headers() : { ...headers(), via: job.via },
         body: JSON.stringify(body),
         signal: job.signal,
         headersTimeout: 600_000,
@@ -77,7 +77,16 @@ export async function createOpenAiCompatibleEngine(options: OpenAiCompatibleEngi
     const body = { model: job.model, input: job.input, encoding_format: 'float', ...(job.dimensions === undefined ? {} : { dimensions: job.dimensions }) };
     let response: Dispatcher.ResponseData;
     try {
-      response = await dispatcher.request({ origin: base.origin, path: `${basePath}/embeddings`, method: 'POST', headers: headers(), body: JSON.stringify(body), signal: job.signal, headersTimeout: 600_000, bodyTimeout: 120_000 });
+      response = await dispatcher.request({
+        origin: base.origin,
+        path: `${basePath}/embeddings`,
+        method: 'POST',
+        headers: job.via === undefined ? headers() : { ...headers(), via: job.via },
+        body: JSON.stringify(body),
+        signal: job.signal,
+        headersTimeout: 600_000,
+        bodyTimeout: 120_000,
+      });
     } catch (error) {
       if (isAbortError(error)) throw new GatewayError('upstream_error', 'Embedding job cancelled', { retryable: false });
       throw upstreamNetworkError('local upstream', error);

@@ -1,5 +1,5 @@
 /**
- * A request shaped like Claude Code 2.1.197's (wire-protocols.md 4.2): system blocks with
+ * A request shaped like Claude Code 2.1.197's (docs/wire-formats.md §4.2): system blocks with
  * cache_control, an in-array system message after the first user turn, tools without `type` (one
  * with `$schema`, one deferred), adaptive thinking, `output_config`, `metadata.user_id` as a JSON
  * string, explicit nulls, and a top-level field the canonical model does not know.

@@ -1,5 +1,5 @@
 /**
- * Streams written in the exact shape the Anthropic API sends (wire-protocols.md 2.4 and the
+ * Streams written in the exact shape the Anthropic API sends (docs/wire-formats.md §2.4 and the
  * anthropic-sdk-typescript fixtures): `event:` lines, JSON padded with spaces, a ping after
  * message_start, an empty first input_json_delta, and arguments split mid-token.
  */

@@ -1,0 +1,16 @@
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+
+/** What every command is given: the environment and the two output streams (main.ts fills it in). */
+export interface CliContext {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Writes one line (or block) to stdout. */
+  print(text: string): void;
+  /** True when stdout is a terminal: tables instead of JSON by default. */
+  stdoutIsTerminal: boolean;
+  /** True when stderr is a terminal: readable logs and progress bars instead of JSON lines. */
+  stderrIsTerminal: boolean;
+  version: string;
+}
+
+/** One command group (`auxot providers`, `auxot keys`, …): a function of the context, in its own file. */
+export type CommandGroup = (context: CliContext) => CommandUnknownOpts;
