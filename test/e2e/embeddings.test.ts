@@ -106,7 +106,7 @@ describe('embeddings through every provider that serves them', () => {
     const short = await client.embeddings.create({ model: 'tiny-embed', input: 'hello world', dimensions: 8 });
     expect(short.data[0]?.embedding).toHaveLength(8);
     const [record] = await server.requestLog(1);
-    expect(record).toMatchObject({ surface: 'openai-embeddings', tier: 'gpu', workerId: 'embed-box', status: 200, inputTokens: short.usage.prompt_tokens });
+    expect(record).toMatchObject({ surface: 'openai-embeddings', tier: 'gpu', workerId: await server.workerId('embed-box'), status: 200, inputTokens: short.usage.prompt_tokens });
     expect(short.usage.prompt_tokens).toBe(again.usage.prompt_tokens);
   });
 
@@ -115,7 +115,7 @@ describe('embeddings through every provider that serves them', () => {
     expect(result.data.map((item) => item.embedding)).toEqual([mockEmbedding('one', 8), mockEmbedding('two', 8)]);
     expect(local.allRequests.at(-1)?.body).toEqual({ model: 'bge-local', input: ['one', 'two'], encoding_format: 'float' });
     const [record] = await server.requestLog(1);
-    expect(record).toMatchObject({ tier: 'gpu', workerId: 'front-box', inputTokens: 2 });
+    expect(record).toMatchObject({ tier: 'gpu', workerId: await server.workerId('front-box'), inputTokens: 2 });
   });
 
   it('refuses what no provider can embed, and bad input, in OpenAI’s error shape, each recorded', async () => {

@@ -42,9 +42,10 @@ describe('Responses API served by GPU and CLI workers', () => {
       { role: 'tool', tool_call_id: 'call_gpu_1', content: 'sunny, 12 °C' },
     ]);
     const records = await rig.server.requestLog(2);
+    const gpuWorker = await rig.server.workerId('gpu-1');
     expect(records.map((record) => [record.surface, record.tier, record.workerId, record.status])).toEqual([
-      ['openai-responses', 'gpu', 'gpu-1', 200],
-      ['openai-responses', 'gpu', 'gpu-1', 200],
+      ['openai-responses', 'gpu', gpuWorker, 200],
+      ['openai-responses', 'gpu', gpuWorker, 200],
     ]);
   });
 
@@ -56,6 +57,6 @@ describe('Responses API served by GPU and CLI workers', () => {
     const whole = await client.responses.create({ model: 'cli-model', input: 'Say something.', store: false });
     expect(whole.output_text).toBe('from-claude-code');
     const [record] = await rig.server.requestLog(1);
-    expect(record).toMatchObject({ surface: 'openai-responses', tier: 'cli', workerId: 'cli-1', status: 200 });
+    expect(record).toMatchObject({ surface: 'openai-responses', tier: 'cli', workerId: await rig.server.workerId('cli-1'), status: 200 });
   });
 });

@@ -20,6 +20,8 @@ export class PendingEmbedding {
     private readonly expected: number,
     private readonly model: string,
     private readonly workerName: string,
+    /** The worker's id in request records (its key's id). */
+    private readonly workerId: string = workerName,
   ) {
     this.result = new Promise((resolve, reject) => {
       this.resolve = resolve;
@@ -42,7 +44,7 @@ export class PendingEmbedding {
       return this.fail(new GatewayError('upstream_error', `Worker ${this.workerName} returned ${this.vectors.length} embeddings for ${this.expected} inputs`));
     }
     this.settled = true;
-    this.resolve({ vectors: this.vectors, inputTokens: message.inputTokens ?? 0, model: this.model, workerId: this.workerName });
+    this.resolve({ vectors: this.vectors, inputTokens: message.inputTokens ?? 0, model: this.model, workerId: this.workerId });
   }
 
   fail(error: GatewayError): void {

@@ -24,7 +24,7 @@ export async function embedOnWorker(
     throw new GatewayError('no_capacity', `Worker ${connection.name} does not run embedding jobs (upgrade it)`, { retryable: true });
   }
   const jobId = options.newId('emb_');
-  const pending = new PendingEmbedding(call.request.input.length, call.model, connection.name);
+  const pending = new PendingEmbedding(call.request.input.length, call.model, connection.name, connection.id);
   connection.embeddings.set(jobId, { pending, lease: call.lease });
   const cancel = (error: GatewayError): void => {
     if (pending.isSettled) return;
