@@ -28,7 +28,7 @@ export interface CodexEvent {
 /**
  * Runs `codex exec` with a fresh CODEX_HOME whose config.toml names Auxot as a custom model
  * provider (Codex 0.169 speaks only the Responses API), an environment built from scratch, and
- * the network isolated to Auxot where the machine allows it (wire-protocols.md 4.4, 4.5).
+ * the network isolated to Auxot where the machine allows it (docs/wire-formats.md §7).
  */
 export async function runCodex(options: CodexRunOptions): Promise<SandboxedRun & { events: CodexEvent[] }> {
   const root = mkdtempSync(join(tmpdir(), 'auxot-codex-'));
@@ -55,7 +55,7 @@ export async function runCodex(options: CodexRunOptions): Promise<SandboxedRun &
   }
 }
 
-/** Top-level keys must come before any table, or Codex misreads them (wire-protocols.md 4.4). */
+/** Top-level keys must come before any table, or Codex misreads them (docs/wire-formats.md §7). */
 function codexConfig(model: string, baseUrl: string): string {
   return [
     `model = ${JSON.stringify(model)}`,

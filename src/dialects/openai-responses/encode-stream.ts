@@ -48,11 +48,11 @@ export function initialEncoderState(request: ChatRequest, deps: DialectDependenc
 }
 
 /**
- * Canonical events → the Responses event stream exactly as OpenAI sends it (wire-protocols.md
- * 1.6): `response.created`, `response.in_progress`, then per item `output_item.added`, its parts
+ * Canonical events → the Responses event stream exactly as OpenAI sends it (docs/wire-formats.md
+ * §5.2): `response.created`, `response.in_progress`, then per item `output_item.added`, its parts
  * and deltas, `output_item.done`, and one terminal event (`response.completed`, `.incomplete` or
  * `.failed`). Every event names its type in an `event:` line and carries a `sequence_number`;
- * Codex drops deltas that arrive without their item (wire-protocols.md 4.4).
+ * Codex drops deltas that arrive without their item (docs/wire-formats.md §7).
  */
 export function stepEncoder(state: EncoderState, event: ChatEvent, ids: Ids): EncoderStep {
   if (state.phase === 'closed') return { state, output: '' };

@@ -8,7 +8,7 @@ import { readBoundedBody } from './read-bounded-body.js';
 
 /**
  * What Auxot reads of an OpenAI-style `/embeddings` answer. Vectors come as JSON numbers or, when
- * asked, as base64 float32; old llama.cpp builds answer numbers either way (wire-protocols.md 1.5).
+ * asked, as base64 float32; old llama.cpp builds answer numbers either way (docs/wire-formats.md §6).
  */
 const embeddingsAnswerSchema = z.object({
   data: z.array(z.object({ index: z.number().int().nonnegative().optional(), embedding: z.union([z.array(z.number()), z.string()]) })),

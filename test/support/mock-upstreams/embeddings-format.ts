@@ -35,7 +35,7 @@ export function embeddingsBody(body: unknown, options: { floatOnly: boolean }): 
     return { status: 400, body: { error: { message: "'input' must be a string or an array of strings", type: 'invalid_request_error', param: 'input', code: null } } };
   }
   const dimensions = typeof request['dimensions'] === 'number' ? request['dimensions'] : DEFAULT_EMBEDDING_DIMENSIONS;
-  // Old llama.cpp builds ignore encoding_format and always answer floats (wire-protocols.md 1.5).
+  // Old llama.cpp builds ignore encoding_format and always answer floats (docs/wire-formats.md §6).
   const base64 = request['encoding_format'] === 'base64' && !options.floatOnly;
   const data = texts.map((text, index) => {
     const vector = mockEmbedding(text, dimensions);
