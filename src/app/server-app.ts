@@ -12,7 +12,6 @@ import { EmbeddingsService } from '../gateway/embeddings/embeddings-service.js';
 import { Authenticator } from '../governance/authenticator.js';
 import { RequestLogWriter } from '../governance/request-log-writer.js';
 import { createHttpApp } from '../http/http-app.js';
-import { ApiKeyService } from '../management/api-key-service.js';
 import { bootstrap, ensureOrganization } from '../management/bootstrap.js';
 import { ProviderService } from '../management/provider-service.js';
 import { RouteService } from '../management/route-service.js';
@@ -34,6 +33,7 @@ import { SecretBox } from '../secrets/secret-box.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { DEFAULT_HUB_OPTIONS, WorkerHub } from '../workers/hub/worker-hub.js';
 import { environmentProviders } from './environment-providers.js';
+import { wireGovernance } from './governance-wiring.js';
 import { HttpListener } from './http-listener.js';
 import { dataDirectoryError, listenError, masterKeyError } from './startup-error.js';
 import { opensStoredSecrets, warnWhenReadableByOthers } from './store-checks.js';
@@ -154,8 +154,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     self,
   });
   const routes = new RouteCatalog();
-  const authenticator = new Authenticator(store.apiKeys, clock);
-  const requestLog = new RequestLogWriter(store.requestLog, {
+  const authenticator = new Authenticator(store, clock);
+  const requestLog = new RequestLogWriter(store, {
     onError: (error) => logger.error('request log write failed; will retry', { error: String(error) }),
   });
 
@@ -172,10 +172,23 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     workerKeys: (await store.workerKeys.list()).filter((key) => key.revokedAt === null && registry.get(key.providerId) !== undefined).length,
     autoCandidates: planner.preview(AUTO_ROUTE).length,
   };
-  const chatService = new ChatService({ planner, requestLog, clock, queue, breakers, logger, limits });
-  const apiKeys = new ApiKeyService({ repository: store.apiKeys, authenticator, clock, newId });
   const routeService = new RouteService({ repository: store.routes, catalog: routes, providers: providerService, clock, newId });
   const workerKeys = new WorkerKeyService({ repository: store.workerKeys, providers: providerService, clock, newId, onRevoked: (keyId) => hub.disconnectKey(keyId) });
+  const governance = await wireGovernance({
+    store,
+    orgId,
+    authenticator,
+    clock,
+    logger,
+    newId,
+    providers: providerService,
+    routes: routeService,
+    workerKeys,
+    connectedWorkers: () => hub.connectedWorkers(),
+    flushRequests: () => requestLog.flush(),
+  });
+  const { admissions } = governance;
+  const chatService = new ChatService({ planner, admissions, requestLog, clock, queue, breakers, logger, limits });
   const storedResponses = new StoredResponses(store.responses, clock, DEFAULT_RESPONSE_RETENTION, {
     onError: (error) => logger.error('storing a response failed', { error: String(error) }),
   });
@@ -198,17 +211,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     anthropic,
     responses,
     storedResponses,
-    embeddings: new EmbeddingsService({ planner, breakers, queue, requestLog, clock }),
-    admin: {
-      authenticator,
-      providers: providerService,
-      apiKeys,
-      routes: routeService,
-      workerKeys,
-      connectedWorkers: () => hub.connectedWorkers(),
-      requestLog: store.requestLog,
-      flushRequestLog: () => requestLog.flush(),
-    },
+    embeddings: new EmbeddingsService({ planner, admissions, breakers, queue, requestLog, clock }),
+    admin: { authenticator, operations: governance.operations, audit: governance.audit, version: config.version ?? 'dev' },
     logger,
     workerIdentity: (key) => hub.identify(key),
   });
@@ -221,6 +225,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       await listener.close(clock);
       await hub.close();
       await requestLog.close();
+      await authenticator.close();
       for (const provider of registry.list()) await provider.close();
       await dispatcher.close();
       await store.close();

@@ -1,4 +1,5 @@
 import { redactCredentials } from '../platform/redact-credentials.js';
+import type { RateLimitSnapshot } from './rate-limits.js';
 
 /**
  * The one error type. Every failure a caller can see is a GatewayError with a code from this closed
@@ -31,6 +32,8 @@ export interface GatewayErrorOptions {
   param?: string;
   /** HTTP status the upstream answered with, when the error came from one. */
   upstreamStatus?: number;
+  /** Where the caller stands against its limits (a limit refusal carries it, for the headers). */
+  rateLimits?: RateLimitSnapshot;
   cause?: unknown;
 }
 
@@ -40,6 +43,7 @@ export class GatewayError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly param: string | undefined;
   readonly upstreamStatus: number | undefined;
+  readonly rateLimits: RateLimitSnapshot | undefined;
 
   constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -49,6 +53,7 @@ export class GatewayError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.param = options.param;
     this.upstreamStatus = options.upstreamStatus;
+    this.rateLimits = options.rateLimits;
   }
 }
 

@@ -25,6 +25,8 @@ export interface ServerConfig {
   masterKey: string | undefined;
   openai: { apiKey: string; baseUrl: string | undefined } | undefined;
   anthropic: { apiKey: string; baseUrl: string | undefined } | undefined;
+  /** The program's version, for documents the server describes itself in (the CLI sets it). */
+  version?: string;
 }
 
 export type ConfigSource = Record<string, string | undefined>;

@@ -23,11 +23,12 @@ export interface Dialect {
   encodeRequest(request: ModelRequest, target: UpstreamTarget): EncodedRequest;
 
   /**
-   * The caller's own body for an upstream of the same dialect, with only the model replaced and
-   * whatever metering needs (OpenAI: `stream_options.include_usage`, whose extra chunk is then
-   * stripped again before the caller sees it).
+   * The caller's own body for an upstream of the same dialect, with only the model replaced, a
+   * policy's lower output limit applied (`request.maxOutputTokens` below the body's), and whatever
+   * metering needs (OpenAI: `stream_options.include_usage`, whose extra chunk is then stripped
+   * again before the caller sees it).
    */
-  preparePassthrough(request: ChatRequest, model: string): PassthroughBody;
+  preparePassthrough(request: ChatRequest, model: string, target?: Pick<UpstreamTarget, 'maxTokensField'>): PassthroughBody;
 
   /** A fresh decoder for one upstream SSE stream in this dialect. */
   createStreamDecoder(): StreamDecoder;

@@ -10,8 +10,19 @@ export class AnswerMeter {
   error: GatewayError | undefined;
   /** Monotonic time of the first content event. */
   firstContentAt: number | undefined;
+  /** The answer's text, kept only when a policy stores bodies. */
+  private captured: string[] | undefined;
 
   constructor(private readonly monotonic: () => number) {}
+
+  /** Keeps the answer's text and tool calls from now on (a team policy stores bodies). */
+  capture(): void {
+    this.captured ??= [];
+  }
+
+  get capturedText(): string | undefined {
+    return this.captured?.join('');
+  }
 
   observe(events: readonly ChatEvent[]): void {
     for (const event of events) {
@@ -26,9 +37,18 @@ export class AnswerMeter {
           this.error = event.error;
           break;
         case 'text-delta':
+          this.firstContentAt ??= this.monotonic();
+          this.captured?.push(event.text);
+          break;
         case 'reasoning-delta':
+          this.firstContentAt ??= this.monotonic();
+          break;
         case 'tool-call-start':
           this.firstContentAt ??= this.monotonic();
+          this.captured?.push(`\n[tool call ${event.name}] `);
+          break;
+        case 'tool-call-delta':
+          this.captured?.push(event.argumentsJson);
           break;
         default:
           break;
@@ -40,5 +60,11 @@ export class AnswerMeter {
     this.usage = result.usage;
     this.finishReason = result.finishReason;
     this.firstContentAt ??= this.monotonic();
+    if (this.captured !== undefined) {
+      for (const part of result.content) {
+        if (part.type === 'text') this.captured.push(part.text);
+        else if (part.type === 'tool-call') this.captured.push(`\n[tool call ${part.name}] ${part.argumentsJson}`);
+      }
+    }
   }
 }

@@ -49,5 +49,10 @@ export function rejectedRequestRecord(rejected: RejectedRequest): RequestLogReco
     totalMs: rejected.totalMs,
     clientAborted: false,
     decision: [],
+    teamId: rejected.principal?.teamId ?? null,
+    userId: rejected.principal?.identity.kind === 'user' ? rejected.principal.identity.id : null,
+    serviceAccountId: rejected.principal?.identity.kind === 'service-account' ? rejected.principal.identity.id : null,
+    agentId: null,
+    policyDecisions: [],
   };
 }

@@ -3,7 +3,7 @@ import { statusForCode } from '../canonical/gateway-error.js';
 import { redactCredentials } from '../platform/redact-credentials.js';
 import type { Attempt } from '../routing/execute-with-fallback.js';
 import type { RoutePlan } from '../routing/route-plan.js';
-import type { RequestLogRecord, RoutingDecisionEntry } from '../store/records.js';
+import type { PolicyDecision, RequestLogRecord, RoutingDecisionEntry } from '../store/records.js';
 import type { AnswerMeter } from './answer-meter.js';
 import type { ChatCall } from './chat-call.js';
 
@@ -13,6 +13,8 @@ export interface RequestOutcome {
   attempt: Attempt | undefined;
   meter: AnswerMeter;
   decision: RoutingDecisionEntry[];
+  policyDecisions: PolicyDecision[];
+  costUsd: number | undefined;
   failure: GatewayError | undefined;
   /** The status the caller received for `failure` (dialects differ: 529 vs 503). */
   failureStatus: number | undefined;
@@ -30,10 +32,11 @@ export function buildRequestRecord(outcome: RequestOutcome): RequestLogRecord {
   const abortedUnanswered = clientAborted && outcome.failureStatus === undefined;
   const status = abortedUnanswered ? 499 : failure !== undefined ? (outcome.failureStatus ?? statusForCode(failure.code)) : 200;
   const stream = attempt?.response.type === 'stream' ? attempt.response : undefined;
+  const { principal } = call;
   return {
     id: call.requestId,
-    orgId: call.principal.orgId,
-    keyId: call.principal.keyId,
+    orgId: principal.orgId,
+    keyId: principal.keyId,
     surface: call.clientDialect.id,
     modelRequested: call.request.model,
     route: outcome.plan?.route ?? null,
@@ -52,12 +55,17 @@ export function buildRequestRecord(outcome: RequestOutcome): RequestLogRecord {
     cacheReadTokens: meter.usage.cacheReadTokens,
     cacheWriteTokens: meter.usage.cacheWriteTokens,
     reasoningTokens: meter.usage.reasoningTokens,
-    costUsd: stream?.costUsd?.() ?? null,
+    costUsd: outcome.costUsd ?? null,
     startedAt: call.receivedAtEpochMs,
     queueMs: outcome.queueMs,
     firstByteMs: meter.firstContentAt === undefined ? null : meter.firstContentAt - call.receivedAt,
     totalMs: outcome.endedAt - call.receivedAt,
     clientAborted,
     decision: outcome.decision.map((entry) => (entry.reason === undefined ? entry : { ...entry, reason: redactCredentials(entry.reason) })),
+    teamId: principal.teamId ?? null,
+    userId: principal.identity.kind === 'user' ? principal.identity.id : null,
+    serviceAccountId: principal.identity.kind === 'service-account' ? principal.identity.id : null,
+    agentId: null,
+    policyDecisions: outcome.policyDecisions,
   };
 }

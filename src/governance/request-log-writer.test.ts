@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RequestLogRecord } from '../store/records.js';
-import type { RequestLogRepository } from '../store/store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
-import { RequestLogWriter } from './request-log-writer.js';
+import { RequestLogWriter, type RequestLogStore } from './request-log-writer.js';
 
 function record(id: string, startedAt: number): RequestLogRecord {
   return {
@@ -36,23 +35,28 @@ function record(id: string, startedAt: number): RequestLogRecord {
     totalMs: 2,
     clientAborted: false,
     decision: [],
+    teamId: null,
+    userId: null,
+    serviceAccountId: null,
+    agentId: null,
+    policyDecisions: [],
   };
 }
 
-/** The real SQLite repository behind a switch that makes writes fail, as a store outage would. */
-async function switchableStore(): Promise<{ repository: RequestLogRepository & { failing: boolean }; count(): Promise<number> }> {
+/** The real SQLite store behind a switch that makes writes fail, as a store outage would. */
+async function switchableStore(): Promise<{ repository: RequestLogStore & { failing: boolean }; count(): Promise<number> }> {
   const store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'auxot-log-')), 'auxot.db'));
-  const real = store.requestLog;
   const repository = {
     failing: false,
-    insertMany: async (records: RequestLogRecord[]) => {
-      if (repository.failing) throw new Error('disk I/O error');
-      await real.insertMany(records);
+    requestLog: store.requestLog,
+    usage: store.usage,
+    requestBodies: store.requestBodies,
+    transaction: <T>(work: (tx: typeof store) => Promise<T>): Promise<T> => {
+      if (repository.failing) return Promise.reject(new Error('disk I/O error'));
+      return store.transaction(work);
     },
-    findById: real.findById.bind(real),
-    list: real.list.bind(real),
   };
-  return { repository, count: async () => (await real.list({ orgId: 'org_1', limit: 10_000 })).length };
+  return { repository, count: async () => (await store.requestLog.list({ orgId: 'org_1', limit: 10_000 })).length };
 }
 
 describe('RequestLogWriter', () => {
@@ -91,5 +95,16 @@ describe('RequestLogWriter', () => {
     expect(writer.dropped).toBe(3);
     repository.failing = false;
     await writer.close();
+  });
+
+  it('adds every batch to the daily usage roll-ups in the same transaction', async () => {
+    const store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'auxot-log-')), 'auxot.db'));
+    const writer = new RequestLogWriter(store, { flushIntervalMs: 60_000, maxBatch: 7 });
+    const day = Date.UTC(2026, 11, 2, 10);
+    for (let index = 0; index < 20; index++) writer.append({ ...record(`req_${index}`, day + index), status: index % 5 === 0 ? 502 : 200, totalMs: 100 + index });
+    await writer.close();
+    const [row] = await store.usage.query({ orgId: 'org_1', groupBy: ['day', 'provider'] });
+    expect(row).toMatchObject({ day: '2026-12-02', providerId: 'prov_1', requests: 20, errors: 4, inputTokens: 20, outputTokens: 40 });
+    expect(row?.durationBuckets.reduce((sum, count) => sum + count, 0)).toBe(20);
   });
 });

@@ -1,5 +1,10 @@
+import type { RequestBodyRecord } from '../store/governance-repositories.js';
 import type { RequestLogRecord } from '../store/records.js';
-import type { RequestLogRepository } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import { rollupsOf } from './usage-rollups.js';
+
+/** What the writer needs of the store: the records, their roll-ups and bodies, written together. */
+export type RequestLogStore = Pick<Store, 'transaction' | 'requestLog' | 'usage' | 'requestBodies'>;
 
 export interface RequestLogWriterOptions {
   flushIntervalMs?: number;
@@ -9,12 +14,19 @@ export interface RequestLogWriterOptions {
   onError?: (error: unknown) => void;
 }
 
+interface Queued {
+  record: RequestLogRecord;
+  body: RequestBodyRecord | undefined;
+}
+
 /**
  * Writes request records off the request path: appends go to memory, and a timer flushes them in
- * batches, one transaction each. A failing store keeps records queued for the next flush.
+ * batches, one transaction each, together with the usage roll-ups they add to and any bodies a
+ * team's policy keeps. A failing store keeps records queued for the next flush; closing drains
+ * everything queued, so a graceful shutdown loses nothing.
  */
 export class RequestLogWriter {
-  private queue: RequestLogRecord[] = [];
+  private queue: Queued[] = [];
   private flushing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly maxBatch: number;
@@ -23,7 +35,7 @@ export class RequestLogWriter {
   dropped = 0;
 
   constructor(
-    private readonly repository: RequestLogRepository,
+    private readonly store: RequestLogStore,
     private readonly options: RequestLogWriterOptions = {},
   ) {
     // Small batches with a turn of the event loop between them: the embedded store writes
@@ -34,8 +46,13 @@ export class RequestLogWriter {
     this.timer.unref();
   }
 
-  append(record: RequestLogRecord): void {
-    this.queue.push(record);
+  /** Records waiting to be written. */
+  get backlog(): number {
+    return this.queue.length;
+  }
+
+  append(record: RequestLogRecord, body?: RequestBodyRecord): void {
+    this.queue.push({ record, body });
     if (this.queue.length > this.maxBacklog) {
       this.queue.shift();
       this.dropped++;
@@ -59,8 +76,14 @@ export class RequestLogWriter {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, this.maxBatch);
+      const records = batch.map((queued) => queued.record);
+      const bodies = batch.flatMap((queued) => (queued.body === undefined ? [] : [queued.body]));
       try {
-        await this.repository.insertMany(batch);
+        await this.store.transaction(async (store) => {
+          await store.requestLog.insertMany(records);
+          await store.usage.add(rollupsOf(records));
+          if (bodies.length > 0) await store.requestBodies.insertMany(bodies);
+        });
       } catch (error) {
         this.options.onError?.(error);
         return;

@@ -1,5 +1,6 @@
 import { CALLER_KEY_PREFIX, displayPrefixOf, generateKeySecret, hashKeySecret } from '../governance/api-key-secret.js';
 import type { Clock } from '../platform/clock.js';
+import type { UserRecord } from '../store/governance-records.js';
 import type { Store } from '../store/store.js';
 import type { ProviderService } from './provider-service.js';
 
@@ -32,8 +33,18 @@ export async function ensureOrganization(store: Store, clock: Clock, newId: (pre
   const existing = await store.organizations.first();
   if (existing !== undefined) return { orgId: existing.id, firstStart: false };
   const orgId = newId('org_');
-  await store.organizations.insert({ id: orgId, name: 'Default organization', createdAt: clock.now() });
+  await store.organizations.insert({ id: orgId, name: 'Default organization', createdAt: clock.now(), settings: {} });
   return { orgId, firstStart: true };
+}
+
+/** The person the bootstrap owner keys belong to: the first owner, created when there is none. */
+async function ensureOwner(store: Store, orgId: string, clock: Clock, newId: (prefix: string) => string): Promise<UserRecord> {
+  const existing = (await store.users.list(orgId)).find((user) => user.role === 'owner' && user.disabledAt === null);
+  if (existing !== undefined) return existing;
+  const now = clock.now();
+  const owner: UserRecord = { id: newId('user_'), orgId, name: 'Owner', email: 'owner@localhost', role: 'owner', createdAt: now, updatedAt: now, disabledAt: null };
+  await store.users.insert(owner);
+  return owner;
 }
 
 /**
@@ -52,6 +63,7 @@ export async function bootstrap(
   let generatedOwnerKey: string | undefined;
   const ownerKey = options.adminKey ?? (firstStart ? (generatedOwnerKey = generateKeySecret(CALLER_KEY_PREFIX)) : undefined);
   if (ownerKey !== undefined && (await store.apiKeys.findByHash(hashKeySecret(ownerKey))) === undefined) {
+    const owner = await ensureOwner(store, orgId, clock, newId);
     await store.apiKeys.insert({
       id: newId('key_'),
       orgId,
@@ -63,6 +75,11 @@ export async function bootstrap(
       createdAt: clock.now(),
       expiresAt: null,
       revokedAt: null,
+      userId: owner.id,
+      serviceAccountId: null,
+      teamId: null,
+      policy: null,
+      lastUsedAt: null,
     });
   }
 

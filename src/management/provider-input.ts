@@ -10,6 +10,20 @@ const settingsSchema = z
     firstByteTimeoutMs: z.number().int().positive().optional(),
     idleTimeoutMs: z.number().int().positive().optional(),
     defaultMaxOutputTokens: z.number().int().positive().optional(),
+    prices: z
+      .record(
+        z.string().min(1),
+        z
+          .object({
+            inputPerMTok: z.number().nonnegative(),
+            outputPerMTok: z.number().nonnegative(),
+            cacheReadPerMTok: z.number().nonnegative().optional(),
+            cacheWritePerMTok: z.number().nonnegative().optional(),
+          })
+          .strict(),
+      )
+      .describe('USD per million tokens by model name or * pattern; wins over the public price dataset')
+      .optional(),
   })
   .strict();
 

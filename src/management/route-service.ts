@@ -7,7 +7,7 @@ import type { RouteRepository } from '../store/store.js';
 import type { ProviderService } from './provider-service.js';
 import { parseInput } from './validation.js';
 
-const routeSchema = z
+export const routeSchema = z
   .object({
     candidates: z
       .array(z.object({ provider: z.string().min(1), model: z.string().min(1) }).strict())

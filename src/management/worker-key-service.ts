@@ -7,7 +7,7 @@ import type { WorkerKeyRepository } from '../store/store.js';
 import type { ProviderService } from './provider-service.js';
 import { parseInput } from './validation.js';
 
-const createWorkerKeySchema = z.object({ provider: z.string().min(1), name: z.string().min(1).max(100) }).strict();
+export const createWorkerKeySchema = z.object({ provider: z.string().min(1), name: z.string().min(1).max(100) }).strict();
 
 export interface WorkerKeyView {
   id: string;

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactCredentials } from './redact-credentials.js';
+import { REDACTED, redactCredentials, shannonEntropy } from './redact-credentials.js';
 
 describe('redactCredentials', () => {
   it.each([
@@ -48,7 +48,8 @@ describe('redactCredentials on random secrets', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 24, maxLength: 64 }), fc.constantFrom<BufferEncoding>('base64url', 'base64', 'hex'), (bytes, encoding) => {
         const secret = Buffer.from(bytes).toString(encoding);
-        fc.pre(new Set(secret).size > 8);
+        // Random bytes can come out nearly constant; what is claimed is that high-entropy tokens never pass.
+        fc.pre(shannonEntropy(secret) >= 3.5);
         expect(redactCredentials(`upstream said: invalid key ${secret}.`)).not.toContain(secret);
       }),
       { numRuns: 2000 },

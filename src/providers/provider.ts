@@ -2,7 +2,7 @@ import type { ChatEvent } from '../canonical/chat-event.js';
 import type { ChatRequest, DialectId } from '../canonical/chat-request.js';
 import type { ChatResult } from '../canonical/chat-result.js';
 import type { EmbeddingRequest, EmbeddingResult } from '../canonical/embeddings.js';
-import type { ProviderKind, ProviderTier } from '../store/records.js';
+import type { ModelPrice, ProviderKind, ProviderTier } from '../store/records.js';
 
 /**
  * Something that can answer a chat request: a cloud API, an OpenAI-compatible server, or a pool of
@@ -45,6 +45,8 @@ export interface Provider {
    * that serve no embedding models (Anthropic, CLI workers). Failures reject with a GatewayError.
    */
   readonly embed?: ((call: EmbeddingCall) => Promise<EmbeddingResult>) | undefined;
+  /** Prices set on this provider by model name or `*` pattern (they win over the public dataset). */
+  priceOverrides?(): Readonly<Record<string, ModelPrice>> | undefined;
   /** Releases pools, sockets, listeners. */
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { GatewayError } from '../canonical/gateway-error.js';
+import { candidateRefusal } from '../governance/candidate-policy.js';
 import type { ServiceClass } from '../governance/principal.js';
 import type { CapacityLease } from '../providers/provider.js';
 import type { RoutingDecisionEntry } from '../store/records.js';
@@ -21,6 +22,7 @@ export class CandidateStates {
   private readonly tried = new Set<number>();
   private readonly entries: RoutingDecisionEntry[];
   private readonly refused: string[] = [];
+  private readonly policyRefused: string[] = [];
 
   constructor(
     plan: RoutePlan,
@@ -31,10 +33,14 @@ export class CandidateStates {
     this.entries = plan.candidates.map((candidate, index): RoutingDecisionEntry => {
       const entry: RoutingDecisionEntry = { provider: candidate.provider.name, model: candidate.model, tier: candidate.provider.tier, outcome: 'skipped' };
       context.decision.push(entry);
-      const refusal = candidate.provider.refusal?.(context.request);
+      const forbidden =
+        context.policy === undefined
+          ? undefined
+          : candidateRefusal(context.policy, context.request.model, plan.alias, { providerName: candidate.provider.name, tier: candidate.provider.tier, model: candidate.model });
+      const refusal = forbidden ?? candidate.provider.refusal?.(context.request);
       if (refusal !== undefined) {
         entry.reason = refusal;
-        this.refused.push(refusal);
+        (forbidden === undefined ? this.refused : this.policyRefused).push(refusal);
         this.tried.add(index);
       }
       return entry;
@@ -45,8 +51,13 @@ export class CandidateStates {
     return this.candidates.length - this.tried.size;
   }
 
-  refusals(): string[] {
-    return this.refused;
+  /** Why no candidate can serve the request at all: the policy forbids some, the others cannot take it. */
+  noCandidate(route: string, who: string | undefined): GatewayError {
+    if (this.policyRefused.length > 0) {
+      const reasons = [...new Set(this.policyRefused)];
+      return new GatewayError('forbidden', `Refused by policy${who === undefined ? '' : ` for ${who}`}: no candidate of route '${route}' is allowed (${reasons.join('; ')})`);
+    }
+    return new GatewayError('invalid_request', `No provider on route '${route}' can serve this request: ${this.refused.join('; ')}`);
   }
 
   providerId(index: number): string {

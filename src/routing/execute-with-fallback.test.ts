@@ -72,7 +72,7 @@ describe('executeWithFallback with open circuits and paused upstreams', () => {
     clock.advance(5_000);
     breakers.recordFailure(first.id, failure);
     // Both open; b's cool-down ends 5 s before a's.
-    const plan: RoutePlan = { route: 'r', candidates: [{ provider: first, model: 'm' }, { provider: second, model: 'm' }] };
+    const plan: RoutePlan = { route: 'r', alias: false, candidates: [{ provider: first, model: 'm' }, { provider: second, model: 'm' }] };
     const served = await run(plan);
     expect(served.provider).toBe('b');
     expect(served.decision[1]).toMatchObject({ outcome: 'used', reason: expect.stringMatching(/circuit open; tried anyway/) });
@@ -83,7 +83,7 @@ describe('executeWithFallback with open circuits and paused upstreams', () => {
   it('refuses with the upstream\'s reason while its pause lasts, then calls it again once the pause is over', async () => {
     const only = provider('a', upstreams[0] as MockUpstream);
     const calls = (upstreams[0] as MockUpstream).requests.length;
-    const plan: RoutePlan = { route: 'r', candidates: [{ provider: only, model: 'm' }] };
+    const plan: RoutePlan = { route: 'r', alias: false, candidates: [{ provider: only, model: 'm' }] };
     (upstreams[0] as MockUpstream).enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '7' } });
     await expect(run(plan)).rejects.toMatchObject({ code: 'rate_limited', upstreamStatus: 429 });
     clock.advance(2_500);
@@ -98,11 +98,11 @@ describe('executeWithFallback with open circuits and paused upstreams', () => {
     const [paused, open, healthy] = [provider('p', upstreams[0] as MockUpstream), provider('o', upstreams[1] as MockUpstream), provider('h', upstreams[1] as MockUpstream)];
     breakers.recordFailure(paused.id, new GatewayError('rate_limited', 'slow down', { retryAfterMs: 30_000 }));
     breakers.recordFailure(open.id, failure);
-    const withHealthy: RoutePlan = { route: 'r', candidates: [{ provider: paused, model: 'm' }, { provider: open, model: 'm' }, { provider: healthy, model: 'm' }] };
+    const withHealthy: RoutePlan = { route: 'r', alias: false, candidates: [{ provider: paused, model: 'm' }, { provider: open, model: 'm' }, { provider: healthy, model: 'm' }] };
     const first = await run(withHealthy);
     expect(first.provider).toBe('h');
     expect(first.decision.map((entry) => entry.reason)).toEqual([expect.stringMatching(/paused by the upstream \(rate limited\)/), 'circuit open', undefined]);
-    const withoutHealthy: RoutePlan = { route: 'r', candidates: [{ provider: paused, model: 'm' }, { provider: open, model: 'm' }] };
+    const withoutHealthy: RoutePlan = { route: 'r', alias: false, candidates: [{ provider: paused, model: 'm' }, { provider: open, model: 'm' }] };
     expect((await run(withoutHealthy)).provider).toBe('o');
   });
 });

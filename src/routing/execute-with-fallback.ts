@@ -1,6 +1,7 @@
 import { isMeaningfulEvent } from '../canonical/chat-event.js';
 import type { ChatRequest } from '../canonical/chat-request.js';
 import { GatewayError } from '../canonical/gateway-error.js';
+import type { Policy } from '../governance/policy.js';
 import type { ServiceClass } from '../governance/principal.js';
 import type { Clock } from '../platform/clock.js';
 import type { CapacityLease, ProviderResponse, StreamChunk, StreamResponse } from '../providers/provider.js';
@@ -27,6 +28,10 @@ export interface ExecutionContext {
   decision: RoutingDecisionEntry[];
   /** Milliseconds spent waiting for capacity, summed over waits. */
   queueMs: number;
+  /** The caller's policy: candidates it forbids are skipped (and named in the decision). */
+  policy?: Policy;
+  /** Whose policy it is, for messages (`team 'eng'`). */
+  policyHolder?: string;
 }
 
 export interface ExecutionDependencies {
@@ -53,9 +58,7 @@ export interface ExecutionDependencies {
 export async function executeWithFallback(plan: RoutePlan, context: ExecutionContext, dependencies: ExecutionDependencies): Promise<Attempt> {
   const { breakers, queue, clock } = dependencies;
   const states = new CandidateStates(plan, context, breakers);
-  if (states.remaining() === 0) {
-    throw new GatewayError('invalid_request', `No provider on route '${plan.route}' can serve this request: ${states.refusals().join('; ')}`);
-  }
+  if (states.remaining() === 0) throw states.noCandidate(plan.route, context.policyHolder);
   let lastError: GatewayError | undefined;
 
   for (;;) {

@@ -10,5 +10,7 @@ export interface Candidate {
 export interface RoutePlan {
   /** The route alias, or the model name for implicit routes. */
   route: string;
+  /** True for a configured route or `auto`: approving the alias in a policy approves its candidates. */
+  alias: boolean;
   candidates: Candidate[];
 }

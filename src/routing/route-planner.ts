@@ -1,5 +1,4 @@
 import { GatewayError } from '../canonical/gateway-error.js';
-import type { Principal } from '../governance/principal.js';
 import type { Provider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { RouteRecord } from '../store/records.js';
@@ -8,9 +7,6 @@ import { tierRank } from './tier-order.js';
 
 /** The cascade alias: GPU → CLI → cloud. */
 export const AUTO_ROUTE = 'auto';
-
-/** Stands in for a caller when previewing routes; policies will not apply to it. */
-const PREVIEW_PRINCIPAL: Principal = { orgId: '', keyId: '', keyName: 'preview', role: 'owner', serviceClass: 'interactive' };
 
 /** Where configured routes come from (a cache over the store, kept fresh by the management layer). */
 export interface RouteSource {
@@ -30,14 +26,14 @@ export class RoutePlanner {
     private readonly routes: RouteSource,
   ) {}
 
-  plan(model: string, principal: Principal): RoutePlan {
-    void principal; // Team policies will filter candidates here.
+  /** The candidates for `model`; the caller's policy filters them when the request is executed. */
+  plan(model: string): RoutePlan {
     const explicit = this.explicitProvider(model);
-    if (explicit !== undefined) return { route: model, candidates: [explicit] };
+    if (explicit !== undefined) return { route: model, alias: false, candidates: [explicit] };
 
     const route = this.routes.get(model);
-    if (route !== undefined) return { route: route.name, candidates: this.fromRoute(route) };
-    if (model === AUTO_ROUTE) return { route: AUTO_ROUTE, candidates: this.defaultCascade() };
+    if (route !== undefined) return { route: route.name, alias: true, candidates: this.fromRoute(route) };
+    if (model === AUTO_ROUTE) return { route: AUTO_ROUTE, alias: true, candidates: this.defaultCascade() };
 
     const candidates = this.providers
       .list()
@@ -48,7 +44,7 @@ export class RoutePlanner {
     if (candidates.length === 0) {
       throw new GatewayError('not_found', `The model '${model}' does not exist or no provider serves it`, { param: 'model' });
     }
-    return { route: model, candidates };
+    return { route: model, alias: false, candidates };
   }
 
   /**
@@ -73,7 +69,7 @@ export class RoutePlanner {
   /** The candidates `model` would get now, or none (for start-up reports and `/models`; no policy applied). */
   preview(model: string): Candidate[] {
     try {
-      return this.plan(model, PREVIEW_PRINCIPAL).candidates;
+      return this.plan(model).candidates;
     } catch {
       return [];
     }

@@ -1,3 +1,4 @@
+import type { Policy } from '../governance/policy.js';
 import type { ServiceClass } from '../governance/principal.js';
 
 /**
@@ -10,6 +11,13 @@ export interface OrganizationRecord {
   id: string;
   name: string;
   createdAt: number;
+  settings: OrganizationSettings;
+}
+
+/** Organization-wide settings the owners and admins change through the admin API. */
+export interface OrganizationSettings {
+  /** Request records, stored bodies and configuration changes older than this are deleted. */
+  retentionDays?: number;
 }
 
 export interface ApiKeyRecord {
@@ -25,6 +33,14 @@ export interface ApiKeyRecord {
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
+  /** The person the key belongs to (exclusive with `serviceAccountId`); null for keys made before governance. */
+  userId: string | null;
+  serviceAccountId: string | null;
+  /** The team the key acts for: its policy, limits and budget apply. */
+  teamId: string | null;
+  /** Narrows the team's policy for this key only. */
+  policy: Policy | null;
+  lastUsedAt: number | null;
 }
 
 export type ProviderKind = 'openai' | 'anthropic' | 'openai-compatible' | 'gpu-worker' | 'cli-worker';
@@ -39,6 +55,16 @@ export interface ProviderSettings {
   idleTimeoutMs?: number;
   /** Output limit sent when the caller gave none and the upstream requires one (Anthropic). */
   defaultMaxOutputTokens?: number;
+  /** Prices by model name or `*` pattern, winning over the public price dataset (and the only prices of GPU tiers). */
+  prices?: Record<string, ModelPrice>;
+}
+
+/** USD per million tokens. Cache reads and writes default to the input price. */
+export interface ModelPrice {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  cacheReadPerMTok?: number;
+  cacheWritePerMTok?: number;
 }
 
 export interface ProviderRecord {
@@ -114,6 +140,22 @@ export interface RequestLogRecord {
   clientAborted: boolean;
   /** Every candidate considered, in order, with what happened to it. */
   decision: RoutingDecisionEntry[];
+  teamId: string | null;
+  userId: string | null;
+  serviceAccountId: string | null;
+  /** The agent that made the request (agents make model calls on a caller's behalf). */
+  agentId: string | null;
+  /** Which policy rules admitted or refused the request. */
+  policyDecisions: PolicyDecision[];
+}
+
+/** One rule checked at admission: `requestsPerMinute` for team `eng` admitted (49 left), … */
+export interface PolicyDecision {
+  rule: string;
+  /** `team:<id>` or `key:<id>`. */
+  scope: string;
+  outcome: 'admitted' | 'refused' | 'applied';
+  detail?: string;
 }
 
 export interface RoutingDecisionEntry {

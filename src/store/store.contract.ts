@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import type { ApiKeyRecord, ProviderRecord, RequestLogRecord, StoredResponseRecord } from './records.js';
+import { runGovernanceStoreContract } from './governance-store.contract.js';
 import type { Store } from './store.js';
 
 /**
@@ -7,7 +8,7 @@ import type { Store } from './store.js';
  * store will run the same suite.
  */
 export function runStoreContract(create: () => Promise<Store>): void {
-  const org = { id: 'org_1', name: 'Org', createdAt: 1 };
+  const org = { id: 'org_1', name: 'Org', createdAt: 1, settings: {} };
 
   const key = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
     id: 'key_1',
@@ -20,6 +21,11 @@ export function runStoreContract(create: () => Promise<Store>): void {
     createdAt: 10,
     expiresAt: null,
     revokedAt: null,
+    userId: null,
+    serviceAccountId: null,
+    teamId: null,
+    policy: null,
+    lastUsedAt: null,
     ...overrides,
   });
 
@@ -38,6 +44,8 @@ export function runStoreContract(create: () => Promise<Store>): void {
     updatedAt: 5,
     ...overrides,
   });
+
+  runGovernanceStoreContract(create);
 
   it('keeps the organization and finds api keys by hash and id, and revokes them once', async () => {
     const store = await create();
@@ -181,5 +189,10 @@ export function sampleRecord(orgId: string): RequestLogRecord {
     totalMs: 40.25,
     clientAborted: false,
     decision: [{ provider: 'gpu', model: 'llama', tier: 'gpu', outcome: 'skipped', reason: 'saturated' }],
+    teamId: null,
+    userId: null,
+    serviceAccountId: null,
+    agentId: null,
+    policyDecisions: [],
   };
 }

@@ -7,6 +7,15 @@ import type {
   StoredResponseRecord,
   WorkerKeyRecord,
 } from './records.js';
+import type {
+  ConfigChangeRepository,
+  MembershipRepository,
+  RequestBodyRepository,
+  ServiceAccountRepository,
+  TeamRepository,
+  UsageRepository,
+  UserRepository,
+} from './governance-repositories.js';
 
 /**
  * Persistence behind one interface per aggregate. The embedded SQLite implementation is the
@@ -20,12 +29,24 @@ export interface Store {
   readonly workerKeys: WorkerKeyRepository;
   readonly requestLog: RequestLogRepository;
   readonly responses: StoredResponseRepository;
+  readonly teams: TeamRepository;
+  readonly users: UserRepository;
+  readonly memberships: MembershipRepository;
+  readonly serviceAccounts: ServiceAccountRepository;
+  readonly configChanges: ConfigChangeRepository;
+  readonly usage: UsageRepository;
+  readonly requestBodies: RequestBodyRepository;
+  /** Runs `work` in one transaction: a change and its audit record are written together or not at all. */
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
+  /** Cheap check that the store answers (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface OrganizationRepository {
   first(): Promise<OrganizationRecord | undefined>;
   insert(record: OrganizationRecord): Promise<void>;
+  update(record: OrganizationRecord): Promise<void>;
 }
 
 export interface ApiKeyRepository {
@@ -33,7 +54,10 @@ export interface ApiKeyRepository {
   findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   findById(id: string): Promise<ApiKeyRecord | undefined>;
   list(orgId: string): Promise<ApiKeyRecord[]>;
+  update(record: ApiKeyRecord): Promise<void>;
   revoke(id: string, at: number): Promise<boolean>;
+  /** Records when keys were last used (batched by the caller; a few seconds of precision is plenty). */
+  touch(uses: ReadonlyArray<{ id: string; at: number }>): Promise<void>;
 }
 
 export interface ProviderRepository {
@@ -78,12 +102,22 @@ export interface RequestLogFilter {
   workerIds?: string[];
   /** Started at or after this time (ms since the epoch). */
   since?: number;
+  /** Started before this time. */
+  until?: number;
+  teamIds?: string[];
+  userId?: string;
+  serviceAccountId?: string;
+  model?: string;
 }
 
 export interface RequestLogRepository {
   insertMany(records: RequestLogRecord[]): Promise<void>;
   findById(orgId: string, id: string): Promise<RequestLogRecord | undefined>;
   list(query: RequestLogQuery): Promise<RequestLogRecord[]>;
+  /** Deletes up to `limit` records started before `cutoff`; returns how many went. */
+  deleteOlderThan(cutoff: number, limit: number): Promise<number>;
+  /** Money spent since `since` per team and per key (what budgets start from after a restart). */
+  spendSince(orgId: string, since: number): Promise<Array<{ teamId: string | null; keyId: string | null; costUsd: number }>>;
 }
 
 export interface StoredResponseRepository {

@@ -99,11 +99,17 @@ describe('admin API and discovery endpoints', () => {
       expect(listed.text).not.toContain(memberKey);
 
       expect((await chat(memberKey)).status).toBe(200);
-      for (const [method, path] of [['GET', '/api/admin/providers'], ['GET', '/api/admin/keys'], ['POST', '/api/admin/keys'], ['GET', '/api/admin/requests']] as const) {
+      for (const [method, path] of [['GET', '/api/admin/providers'], ['POST', '/api/admin/keys'], ['GET', '/api/admin/teams/x/members'], ['GET', '/api/admin/changes']] as const) {
         const denied = await call(method, path, method === 'POST' ? { name: 'nope' } : undefined, memberKey);
-        expect(denied.status, `${method} ${path}`).toBe(403);
-        expect(denied.json.error.type).toBe('forbidden');
+        expect([403, 404], `${method} ${path}`).toContain(denied.status);
+        if (denied.status === 403) expect(denied.json.error.type).toBe('forbidden');
       }
+      // A member sees its own key and its own requests, nothing else.
+      const own = await call('GET', '/api/admin/keys', undefined, memberKey);
+      expect(own.json.data.map((key: { id: string }) => key.id)).toEqual([created.json.apiKey.id]);
+      const ownRequests = await call('GET', '/api/admin/requests', undefined, memberKey);
+      expect(ownRequests.json.data.length).toBeGreaterThan(0);
+      expect(ownRequests.json.data.every((record: { keyId: string }) => record.keyId === created.json.apiKey.id)).toBe(true);
 
       const revoked = await call('DELETE', `/api/admin/keys/${created.json.apiKey.id as string}`);
       expect(revoked.status).toBe(200);

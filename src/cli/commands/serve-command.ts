@@ -43,7 +43,7 @@ export function serveCommand(context: CliContext): CommandUnknownOpts {
       process.on('unhandledRejection', (reason) =>
         logger.error('unhandled promise rejection; still serving', { error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) }),
       );
-      const running = await startServer(config, systemClock, logger);
+      const running = await startServer({ ...config, version: context.version }, systemClock, logger);
       // Listening from here on, so a stop signal must already find its handler.
       const stopped = new Promise<void>((resolve) => {
         const stop = (signal: string): void => {

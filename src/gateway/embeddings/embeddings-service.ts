@@ -8,10 +8,15 @@ import type { CircuitBreakers } from '../../routing/circuit-breaker.js';
 import type { DispatchQueue } from '../../routing/dispatch-queue.js';
 import type { Candidate, RoutePlan } from '../../routing/route-plan.js';
 import type { RoutePlanner } from '../../routing/route-planner.js';
-import type { RoutingDecisionEntry } from '../../store/records.js';
+import type { PolicyDecision, RoutingDecisionEntry } from '../../store/records.js';
+import { emptyUsage } from '../../canonical/usage.js';
+import type { Admission, Admissions } from '../../governance/admission.js';
+import { candidateRefusal } from '../../governance/candidate-policy.js';
+import { costOf } from '../../governance/pricing.js';
 
 export interface EmbeddingsServiceDependencies {
   planner: RoutePlanner;
+  admissions: Admissions;
   breakers: CircuitBreakers;
   queue: DispatchQueue;
   requestLog: RequestLogWriter;
@@ -45,34 +50,55 @@ export class EmbeddingsService {
 
   async embed(context: EmbeddingCallContext): Promise<EmbeddingOutcome> {
     const decision: RoutingDecisionEntry[] = [];
+    const policyDecisions: PolicyDecision[] = [];
     let plan: RoutePlan | undefined;
     let outcome: EmbeddingOutcome | undefined;
     let failure: GatewayError | undefined;
+    let admission: Admission | undefined;
     const queue = { ms: 0 };
     try {
-      plan = this.dependencies.planner.plan(context.request.model, context.principal);
+      admission = await this.dependencies.admissions.admit(
+        context.principal,
+        () => ({ inputTokens: Math.ceil(context.request.input.reduce((sum, text) => sum + text.length, 0) / 4), maxOutputTokens: 0 }),
+        policyDecisions,
+      );
+      plan = this.dependencies.planner.plan(context.request.model);
       outcome = await this.run(plan, context, decision, queue);
       return outcome;
     } catch (error) {
       failure = toGatewayError(error);
       throw failure;
     } finally {
-      this.record(context, plan, outcome, failure, decision, queue.ms);
+      const usage = { ...emptyUsage, inputTokens: outcome?.result.inputTokens ?? 0 };
+      const provider = outcome?.candidate.provider;
+      const costUsd =
+        outcome === undefined || provider === undefined
+          ? undefined
+          : costOf({ providerKind: provider.kind, overrides: provider.priceOverrides?.(), model: outcome.candidate.model, usage, reportedUsd: undefined });
+      await admission?.settle(usage, costUsd).catch(() => undefined);
+      this.record(context, plan, outcome, failure, decision, queue.ms, policyDecisions, costUsd);
     }
   }
 
   private async run(plan: RoutePlan, context: EmbeddingCallContext, decision: RoutingDecisionEntry[], queue: { ms: number }): Promise<EmbeddingOutcome> {
     const { breakers, clock } = this.dependencies;
     const tried = new Set<number>();
+    const policyRefused: string[] = [];
     plan.candidates.forEach((candidate, index) => {
       const entry: RoutingDecisionEntry = { provider: candidate.provider.name, model: candidate.model, tier: candidate.provider.tier, outcome: 'skipped' };
-      if (candidate.provider.embed === undefined) {
+      const forbidden = candidateRefusal(context.principal.policy, context.request.model, plan.alias, { providerName: candidate.provider.name, tier: candidate.provider.tier, model: candidate.model });
+      if (forbidden !== undefined) {
+        entry.reason = forbidden;
+        policyRefused.push(forbidden);
+        tried.add(index);
+      } else if (candidate.provider.embed === undefined) {
         entry.reason = 'serves no embeddings';
         tried.add(index);
       }
       decision.push(entry);
     });
     if (tried.size === plan.candidates.length) {
+      if (policyRefused.length > 0) throw new GatewayError('forbidden', `Refused by policy: no candidate of route '${plan.route}' is allowed (${[...new Set(policyRefused)].join('; ')})`);
       throw new GatewayError('invalid_request', `No provider on route '${plan.route}' serves embeddings`, { param: 'model' });
     }
     const { queue: dispatch } = this.dependencies;
@@ -131,7 +157,17 @@ export class EmbeddingsService {
     }
   }
 
-  private record(context: EmbeddingCallContext, plan: RoutePlan | undefined, outcome: EmbeddingOutcome | undefined, failure: GatewayError | undefined, decision: RoutingDecisionEntry[], queueMs: number): void {
+  private record(
+    context: EmbeddingCallContext,
+    plan: RoutePlan | undefined,
+    outcome: EmbeddingOutcome | undefined,
+    failure: GatewayError | undefined,
+    decision: RoutingDecisionEntry[],
+    queueMs: number,
+    policyDecisions: PolicyDecision[],
+    costUsd: number | undefined,
+  ): void {
+    const { principal } = context;
     const { clock } = this.dependencies;
     const provider = outcome?.candidate.provider;
     const status = failure === undefined ? 200 : (context.statusFor?.(failure) ?? statusForCode(failure.code));
@@ -157,13 +193,18 @@ export class EmbeddingsService {
       cacheReadTokens: 0,
       cacheWriteTokens: 0,
       reasoningTokens: 0,
-      costUsd: null,
+      costUsd: costUsd ?? null,
       startedAt: context.receivedAtEpochMs,
       queueMs,
       firstByteMs: outcome === undefined ? null : ended - context.receivedAt,
       totalMs: ended - context.receivedAt,
       clientAborted: context.signal.aborted,
       decision,
+      teamId: principal.teamId ?? null,
+      userId: principal.identity.kind === 'user' ? principal.identity.id : null,
+      serviceAccountId: principal.identity.kind === 'service-account' ? principal.identity.id : null,
+      agentId: null,
+      policyDecisions,
     });
   }
 }

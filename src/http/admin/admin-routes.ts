@@ -1,95 +1,52 @@
 import type { Authenticator } from '../../governance/authenticator.js';
-import type { ApiKeyService } from '../../management/api-key-service.js';
-import type { ProviderService } from '../../management/provider-service.js';
-import type { RouteService } from '../../management/route-service.js';
-import type { WorkerKeyService } from '../../management/worker-key-service.js';
-import type { RequestLogRepository } from '../../store/store.js';
+import type { AuditService } from '../../management/governance/audit-service.js';
+import { changeFilterInput, requestFilterInput } from '../../management/governance/audit-service.js';
+import type { AnyOperation } from '../../management/operation.js';
 import type { Router } from '../router.js';
-import { adminRoute } from './admin-context.js';
-import { readRequestLogQuery } from './request-log-query.js';
+import { sendJson } from '../send.js';
+import { ADMIN_ROUTES, operationsById } from './admin-api.js';
+import { exportEndpoint, exportQuery } from './export-endpoints.js';
+import { operationRoute as operationRouteFor } from './operation-route.js';
+import { openApiDocument, type ExtraRoute } from './openapi.js';
+import { callerKey } from '../caller-key.js';
 
 export interface AdminServices {
   authenticator: Authenticator;
-  providers: ProviderService;
-  apiKeys: ApiKeyService;
-  routes: RouteService;
-  workerKeys: WorkerKeyService;
-  /** The workers connected right now. */
-  connectedWorkers(): unknown[];
-  requestLog: RequestLogRepository;
-  /** Writes queued request records, so a listing right after a request shows it. */
-  flushRequestLog(): Promise<void>;
+  operations: readonly AnyOperation[];
+  audit: AuditService;
+  version: string;
 }
 
-/** The management REST API under /api/admin (documented in the README). */
+/** The management REST API under /api/admin: the operation routes, the streamed exports, and its OpenAPI document. */
 export function registerAdminRoutes(router: Router, services: AdminServices): void {
-  const route = (operation: Parameters<typeof adminRoute>[1]) => adminRoute(services.authenticator, operation);
-
-  router.on('GET', '/api/admin/providers', route(async ({ principal }) => ({ body: { data: await services.providers.list(principal.orgId) } })));
-  router.on('POST', '/api/admin/providers', route(async ({ principal, body }) => ({ status: 201, body: await services.providers.create(principal.orgId, await body()) })));
-  router.on('GET', '/api/admin/providers/:provider', route(async ({ principal, params }) => ({ body: await services.providers.get(principal.orgId, params.provider ?? '') })));
-  router.on(
-    'PATCH',
-    '/api/admin/providers/:provider',
-    route(async ({ principal, params, body }) => ({ body: await services.providers.update(principal.orgId, params.provider ?? '', await body()) })),
-  );
-  router.on(
-    'DELETE',
-    '/api/admin/providers/:provider',
-    route(async ({ principal, params }) => {
-      await services.providers.delete(principal.orgId, params.provider ?? '');
-      return { status: 204, body: null };
-    }),
-  );
-
-  router.on('GET', '/api/admin/keys', route(async ({ principal }) => ({ body: { data: await services.apiKeys.list(principal) } })));
-  router.on('POST', '/api/admin/keys', route(async ({ principal, body }) => ({ status: 201, body: await services.apiKeys.create(principal, await body()) })));
-  router.on('DELETE', '/api/admin/keys/:key', route(async ({ principal, params }) => ({ body: await services.apiKeys.revoke(principal, params.key ?? '') })));
-
-  router.on('GET', '/api/admin/routes', route(async ({ principal }) => ({ body: { data: await services.routes.list(principal.orgId) } })));
-  router.on(
-    'PUT',
-    '/api/admin/routes/:route',
-    route(async ({ principal, params, body }) => ({ body: await services.routes.put(principal.orgId, params.route ?? '', await body()) })),
-  );
-  router.on(
-    'DELETE',
-    '/api/admin/routes/:route',
-    route(async ({ principal, params }) => {
-      await services.routes.delete(principal.orgId, params.route ?? '');
-      return { status: 204, body: null };
-    }),
-  );
-
-  router.on('GET', '/api/admin/workers', route(async () => ({ body: { data: services.connectedWorkers() } })));
-  router.on('GET', '/api/admin/worker-keys', route(async ({ principal }) => ({ body: { data: await services.workerKeys.list(principal.orgId) } })));
-  router.on('POST', '/api/admin/worker-keys', route(async ({ principal, body }) => ({ status: 201, body: await services.workerKeys.create(principal.orgId, await body()) })));
-  router.on(
-    'DELETE',
-    '/api/admin/worker-keys/:key',
-    route(async ({ principal, params }) => {
-      await services.workerKeys.revoke(principal.orgId, params.key ?? '');
-      return { status: 204, body: null };
-    }),
-  );
-
-  router.on(
-    'GET',
-    '/api/admin/requests',
-    route(async ({ principal, query }) => {
-      await services.flushRequestLog();
-      const listing = await readRequestLogQuery(query, async (provider) => (await services.providers.find(principal.orgId, provider)).id);
-      return { body: { data: await services.requestLog.list({ orgId: principal.orgId, ...listing }) } };
-    }),
-  );
-  router.on(
-    'GET',
-    '/api/admin/requests/:id',
-    route(async ({ principal, params }) => {
-      await services.flushRequestLog();
-      const record = await services.requestLog.findById(principal.orgId, params.id ?? '');
-      if (record === undefined) return { status: 404, body: { error: { type: 'not_found', message: `No request '${params.id ?? ''}'` } } };
-      return { body: record };
-    }),
-  );
+  const operations = operationsById(services.operations);
+  for (const route of ADMIN_ROUTES) {
+    const operation = operations.get(route.operation);
+    if (operation === undefined) throw new Error(`admin route ${route.method} ${route.path} names unknown operation ${route.operation}`);
+    router.on(route.method, route.path, operationRouteFor(services.authenticator, route, operation));
+  }
+  const { audit, authenticator } = services;
+  router.on('GET', '/api/admin/requests/export', exportEndpoint(authenticator, requestFilterInput.omit({ limit: true }), 'requests', (actor, input) => audit.allRequests(actor, { ...input, limit: 500 })));
+  router.on('GET', '/api/admin/changes/export', exportEndpoint(authenticator, changeFilterInput.omit({ limit: true }), 'changes', (actor, input) => audit.allChanges(actor, { ...input, limit: 500 })));
+  const extras: ExtraRoute[] = [
+    {
+      method: 'GET',
+      path: '/api/admin/requests/export',
+      summary: 'Export request records (CSV or JSON lines, streamed), with the same filters as the listing',
+      query: exportQuery(requestFilterInput.omit({ limit: true })),
+      responses: { '200': { description: 'The records', content: { 'application/x-ndjson': {}, 'text/csv': {} } } },
+    },
+    {
+      method: 'GET',
+      path: '/api/admin/changes/export',
+      summary: 'Export configuration changes (CSV or JSON lines, streamed)',
+      query: exportQuery(changeFilterInput.omit({ limit: true })),
+      responses: { '200': { description: 'The changes', content: { 'application/x-ndjson': {}, 'text/csv': {} } } },
+    },
+  ];
+  const document = openApiDocument(ADMIN_ROUTES, operations, extras, services.version);
+  router.on('GET', '/api/admin/openapi.json', async (request, response) => {
+    await authenticator.authenticate(callerKey(request.headers));
+    sendJson(response, 200, document);
+  });
 }

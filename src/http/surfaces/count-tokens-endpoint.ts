@@ -25,7 +25,8 @@ export function countTokensEndpoint(context: SurfaceContext, planner: RoutePlann
       const chatRequest = dialect.decodeRequest(decodable);
       chatRequest.source.raw = raw;
       if (via !== undefined) chatRequest.source.via = via;
-      const plan = planner.plan(chatRequest.model, principal);
+      const plan = planner.plan(chatRequest.model);
+      void principal;
       for (const candidate of plan.candidates) {
         if (candidate.provider.countTokens === undefined) continue;
         try {

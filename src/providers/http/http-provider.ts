@@ -5,7 +5,7 @@ import type { Dialect } from '../../dialects/dialect.js';
 import type { Clock } from '../../platform/clock.js';
 import type { HopMarker } from '../../platform/hop-marker.js';
 import { redactCredentials } from '../../platform/redact-credentials.js';
-import type { ProviderSettings, ProviderTier } from '../../store/records.js';
+import type { ModelPrice, ProviderSettings, ProviderTier } from '../../store/records.js';
 import type { AnswerLimits } from '../answer-limits.js';
 import { ModelMatcher } from '../model-matcher.js';
 import type { EmbeddingResult } from '../../canonical/embeddings.js';
@@ -110,7 +110,7 @@ export class HttpProvider implements Provider {
     const { dialect, path } = this.wireFor(request);
     const passthrough = request.source.dialect === dialect.id;
     const upstreamStreams = passthrough ? request.stream : true;
-    const prepared = passthrough ? dialect.preparePassthrough(request, call.model) : undefined;
+    const prepared = passthrough ? dialect.preparePassthrough(request, call.model, { maxTokensField: this.profile.maxTokensField }) : undefined;
     const encoded = passthrough
       ? undefined
       : dialect.encodeRequest(request, {
@@ -208,6 +208,10 @@ export class HttpProvider implements Provider {
     } finally {
       call.lease.release();
     }
+  }
+
+  priceOverrides(): Readonly<Record<string, ModelPrice>> | undefined {
+    return this.config.settings.prices;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { governanceMigration } from './migration-003-governance.js';
 
 /**
  * Schema history. Written with Kysely's schema builder and portable types so that the PostgreSQL
@@ -116,4 +117,5 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('stored_responses_key_created').on('stored_responses').columns(['key_id', 'created_at']).execute();
     },
   },
+  '003-governance': governanceMigration,
 };

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type Libsql from 'libsql';
-import type { ProviderTier, RequestLogRecord, RoutingDecisionEntry } from '../records.js';
+import type { PolicyDecision, ProviderTier, RequestLogRecord, RoutingDecisionEntry } from '../records.js';
 import type { RequestLogFilter, RequestLogQuery, RequestLogRepository } from '../store.js';
 import type { Database } from './schema.js';
 
@@ -8,7 +8,7 @@ const COLUMNS: ReadonlyArray<keyof Database['request_log']> = [
   'id', 'org_id', 'key_id', 'surface', 'model_requested', 'route', 'provider_id', 'provider_model', 'tier', 'worker_id',
   'stream', 'status', 'error_code', 'error_message', 'finish_reason', 'input_tokens', 'output_tokens', 'cache_read_tokens',
   'cache_write_tokens', 'reasoning_tokens', 'cost_usd', 'started_at', 'queue_ms', 'first_byte_ms', 'total_ms',
-  'client_aborted', 'decision',
+  'client_aborted', 'decision', 'team_id', 'user_id', 'service_account_id', 'agent_id', 'policy_decisions',
 ];
 
 /** Rows per multi-row INSERT: fewer statement runs, well under SQLite's 32,766 parameters. */
@@ -31,13 +31,17 @@ export class SqliteRequestLogRepository implements RequestLogRepository {
       database.prepare(`INSERT INTO request_log (${COLUMNS.join(', ')}) VALUES ${Array(rows).fill(rowPlaceholders).join(', ')}`);
     const insertOne = insert(1);
     const insertMany = insert(ROWS_PER_STATEMENT);
-    this.insertBatch = database.transaction((records: RequestLogRecord[]) => {
+    const insertAll = (records: RequestLogRecord[]): void => {
       let start = 0;
       for (; start + ROWS_PER_STATEMENT <= records.length; start += ROWS_PER_STATEMENT) {
         insertMany.run(...records.slice(start, start + ROWS_PER_STATEMENT).flatMap(rowValues));
       }
       for (; start < records.length; start++) insertOne.run(...rowValues(records[start] as RequestLogRecord));
-    });
+    };
+    const inOwnTransaction = database.transaction(insertAll);
+    // Inside the store's transaction (the writer adds usage roll-ups in the same one) the statements
+    // just run; alone, a batch is one transaction of its own.
+    this.insertBatch = (records) => (database.inTransaction ? insertAll(records) : inOwnTransaction(records));
   }
 
   /** One transaction per batch: the writer calls this off the request path. */
@@ -75,6 +79,25 @@ export class SqliteRequestLogRepository implements RequestLogRepository {
     }
     return (await select.execute()).map(toRecord);
   }
+
+  async spendSince(orgId: string, since: number): Promise<Array<{ teamId: string | null; keyId: string | null; costUsd: number }>> {
+    const rows = await this.db
+      .selectFrom('request_log')
+      .select(['team_id', 'key_id', (eb) => eb.fn.sum<number>('cost_usd').as('cost')])
+      .where('org_id', '=', orgId)
+      .where('started_at', '>=', since)
+      .where('cost_usd', 'is not', null)
+      .groupBy(['team_id', 'key_id'])
+      .execute();
+    return rows.map((row) => ({ teamId: row.team_id, keyId: row.key_id, costUsd: Number(row.cost) }));
+  }
+
+  async deleteOlderThan(cutoff: number, limit: number): Promise<number> {
+    const ids = (await this.db.selectFrom('request_log').select('id').where('started_at', '<', cutoff).limit(limit).execute()).map((row) => row.id);
+    if (ids.length === 0) return 0;
+    const result = await this.db.deleteFrom('request_log').where('id', 'in', ids).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }
 
 type RequestLogSelect = SelectQueryBuilder<Database, 'request_log', Selectable<Database['request_log']>>;
@@ -87,6 +110,11 @@ function filtered(select: RequestLogSelect, filter: RequestLogFilter): RequestLo
   if (filter.keyIds !== undefined) query = query.where('key_id', 'in', filter.keyIds.length === 0 ? [''] : filter.keyIds);
   if (filter.workerIds !== undefined) query = query.where('worker_id', 'in', filter.workerIds.length === 0 ? [''] : filter.workerIds);
   if (filter.since !== undefined) query = query.where('started_at', '>=', filter.since);
+  if (filter.until !== undefined) query = query.where('started_at', '<', filter.until);
+  if (filter.teamIds !== undefined) query = query.where('team_id', 'in', filter.teamIds.length === 0 ? [''] : filter.teamIds);
+  if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+  if (filter.serviceAccountId !== undefined) query = query.where('service_account_id', '=', filter.serviceAccountId);
+  if (filter.model !== undefined) query = query.where((where) => where.or([where('model_requested', '=', filter.model ?? ''), where('provider_model', '=', filter.model ?? '')]));
   return query;
 }
 
@@ -124,6 +152,11 @@ function toRow(record: RequestLogRecord): Database['request_log'] {
     total_ms: record.totalMs,
     client_aborted: record.clientAborted ? 1 : 0,
     decision: JSON.stringify(record.decision),
+    team_id: record.teamId,
+    user_id: record.userId,
+    service_account_id: record.serviceAccountId,
+    agent_id: record.agentId,
+    policy_decisions: record.policyDecisions.length === 0 ? null : JSON.stringify(record.policyDecisions),
   };
 }
 
@@ -156,5 +189,10 @@ function toRecord(row: Selectable<Database['request_log']>): RequestLogRecord {
     totalMs: row.total_ms,
     clientAborted: row.client_aborted === 1,
     decision: JSON.parse(row.decision) as RoutingDecisionEntry[],
+    teamId: row.team_id,
+    userId: row.user_id,
+    serviceAccountId: row.service_account_id,
+    agentId: row.agent_id,
+    policyDecisions: row.policy_decisions === null ? [] : (JSON.parse(row.policy_decisions) as PolicyDecision[]),
   };
 }

@@ -1,6 +1,6 @@
 /** Row shapes as Kysely sees them. Portable column types: TEXT, INTEGER; times are epoch milliseconds. */
 export interface Database {
-  organizations: { id: string; name: string; created_at: number };
+  organizations: { id: string; name: string; created_at: number; settings: string };
   api_keys: {
     id: string;
     org_id: string;
@@ -12,6 +12,11 @@ export interface Database {
     created_at: number;
     expires_at: number | null;
     revoked_at: number | null;
+    user_id: string | null;
+    service_account_id: string | null;
+    team_id: string | null;
+    policy: string | null;
+    last_used_at: number | null;
   };
   providers: {
     id: string;
@@ -72,6 +77,11 @@ export interface Database {
     total_ms: number;
     client_aborted: number;
     decision: string;
+    team_id: string | null;
+    user_id: string | null;
+    service_account_id: string | null;
+    agent_id: string | null;
+    policy_decisions: string | null;
   };
   stored_responses: {
     id: string;
@@ -82,4 +92,45 @@ export interface Database {
     input: string;
     response: string;
   };
+  teams: { id: string; org_id: string; name: string; description: string; limits: string; policy: string; created_at: number; updated_at: number };
+  users: { id: string; org_id: string; name: string; email: string; role: string; created_at: number; updated_at: number; disabled_at: number | null };
+  team_members: { team_id: string; user_id: string; role: string; created_at: number };
+  service_accounts: { id: string; org_id: string; team_id: string; name: string; description: string; created_at: number; disabled_at: number | null };
+  config_changes: {
+    id: string;
+    org_id: string;
+    at: number;
+    actor_kind: string;
+    actor_id: string | null;
+    actor_name: string;
+    key_id: string | null;
+    on_behalf_of: string | null;
+    action: string;
+    target_type: string;
+    target_id: string;
+    target_name: string;
+    team_id: string | null;
+    before: string;
+    after: string;
+  };
+  usage_daily: {
+    org_id: string;
+    day: string;
+    team_id: string;
+    user_id: string;
+    service_account_id: string;
+    key_id: string;
+    provider_id: string;
+    model: string;
+    requests: number;
+    errors: number;
+    input_tokens: number;
+    output_tokens: number;
+    cache_read_tokens: number;
+    cache_write_tokens: number;
+    reasoning_tokens: number;
+    cost_usd: number;
+    duration_buckets: string;
+  };
+  request_bodies: { request_id: string; org_id: string; started_at: number; request: string; response: string };
 }

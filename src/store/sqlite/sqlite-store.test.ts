@@ -11,10 +11,10 @@ describe('SQLite store', () => {
   it('keeps data across reopening the same file (migrations run once)', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'auxot-store-')), 'auxot.db');
     const first = await openSqliteStore(path);
-    await first.organizations.insert({ id: 'org_x', name: 'X', createdAt: 1 });
+    await first.organizations.insert({ id: 'org_x', name: 'X', createdAt: 1, settings: {} });
     await first.close();
     const second = await openSqliteStore(path);
-    expect(await second.organizations.first()).toEqual({ id: 'org_x', name: 'X', createdAt: 1 });
+    expect(await second.organizations.first()).toEqual({ id: 'org_x', name: 'X', createdAt: 1, settings: {} });
     await second.close();
   });
 });

@@ -1,14 +1,17 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Libsql from 'libsql';
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
 import type { Store } from '../store.js';
-import { migrations } from './migrations.js';
-import type { Database } from './schema.js';
+import { SqliteConfigChangeRepository, SqliteRequestBodyRepository } from './audit-repositories.js';
 import { SqliteApiKeyRepository, SqliteOrganizationRepository } from './identity-repositories.js';
+import { migrations } from './migrations.js';
 import { SqliteProviderRepository, SqliteRouteRepository, SqliteWorkerKeyRepository } from './provider-repositories.js';
 import { SqliteRequestLogRepository } from './request-log-repository.js';
 import { SqliteStoredResponseRepository } from './stored-response-repository.js';
+import type { Database } from './schema.js';
+import { SqliteMembershipRepository, SqliteServiceAccountRepository, SqliteTeamRepository, SqliteUserRepository } from './team-repositories.js';
+import { SqliteUsageRepository } from './usage-repository.js';
 
 /**
  * The embedded default: one SQLite file under the data directory. The driver is `libsql`, whose
@@ -24,7 +27,8 @@ export async function openSqliteStore(path: string): Promise<Store> {
   database.exec('PRAGMA busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrate(db);
-  return {
+  const writes = new WriteQueue();
+  const store: Store = {
     organizations: new SqliteOrganizationRepository(db),
     apiKeys: new SqliteApiKeyRepository(db),
     providers: new SqliteProviderRepository(db),
@@ -32,8 +36,44 @@ export async function openSqliteStore(path: string): Promise<Store> {
     workerKeys: new SqliteWorkerKeyRepository(db),
     requestLog: new SqliteRequestLogRepository(db, database),
     responses: new SqliteStoredResponseRepository(db),
+    teams: new SqliteTeamRepository(db),
+    users: new SqliteUserRepository(db),
+    memberships: new SqliteMembershipRepository(db),
+    serviceAccounts: new SqliteServiceAccountRepository(db),
+    configChanges: new SqliteConfigChangeRepository(db),
+    usage: new SqliteUsageRepository(db),
+    requestBodies: new SqliteRequestBodyRepository(db),
+    // One connection serves every query, so a transaction is BEGIN … COMMIT on it, with
+    // transactions taking turns (a second BEGIN on the same connection would fail).
+    transaction: (work) =>
+      writes.run(async () => {
+        database.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(store);
+          database.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (database.inTransaction) database.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+    ping: async () => {
+      await sql`SELECT 1`.execute(db);
+    },
     close: () => db.destroy(),
   };
+  return store;
+}
+
+/** Runs tasks one after the other, in the order they were queued. */
+class WriteQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task, task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
 }
 
 /**

@@ -15,7 +15,7 @@ import type {
   ProviderResponse,
   StreamChunk,
 } from '../../providers/provider.js';
-import type { ProviderRecord } from '../../store/records.js';
+import type { ModelPrice, ProviderRecord } from '../../store/records.js';
 import { toModelRequest } from '../protocol/canonical-schemas.js';
 import { CLOSE_CODES, type WorkerPolicy } from '../protocol/messages.js';
 import { JobChannel } from './job-channel.js';
@@ -117,6 +117,10 @@ export class WorkerPoolProvider implements Provider {
       return 'CLI workers run their own tools; requests that declare tools are served by other tiers';
     }
     return undefined;
+  }
+
+  priceOverrides(): Readonly<Record<string, ModelPrice>> | undefined {
+    return this.record.settings.prices;
   }
 
   workers(): WorkerConnection[] {
