@@ -32,6 +32,7 @@ import { loadMasterKey } from '../secrets/master-key.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { DEFAULT_HUB_OPTIONS, WorkerHub } from '../workers/hub/worker-hub.js';
+import { RetentionJob } from '../governance/retention.js';
 import { environmentProviders } from './environment-providers.js';
 import { wireGovernance } from './governance-wiring.js';
 import { HttpListener } from './http-listener.js';
@@ -114,6 +115,9 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     maxWaitMs: config.queueMaxWaitMs,
     maxWaitingPerProvider: config.queueMaxWaiting,
     maxWaitingTotal: config.queueMaxWaitingTotal,
+    maxWaitingPerTeam: config.queueMaxWaitingPerTeam,
+    batchAgingMs: config.queueBatchAgingMs,
+    now: () => clock.monotonic(),
   });
   const breakers = new CircuitBreakers(clock, {
     ...DEFAULT_BREAKER_OPTIONS,
@@ -218,6 +222,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   });
   hub.attach(listener.server);
   listener.serve(app);
+  const retention = new RetentionJob(store, clock, logger);
+  retention.start();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -226,6 +232,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       await hub.close();
       await requestLog.close();
       await authenticator.close();
+      await retention.close();
       for (const provider of registry.list()) await provider.close();
       await dispatcher.close();
       await store.close();

@@ -19,6 +19,10 @@ export interface ServerConfig {
   /** Requests that may wait for one provider, and for all of them together (a memory guard). */
   queueMaxWaiting: number;
   queueMaxWaitingTotal: number;
+  /** Of one provider's waiting requests, how many one team may hold. */
+  queueMaxWaitingPerTeam: number;
+  /** A batch request waiting this long is served as interactive. */
+  queueBatchAgingMs: number;
   breakerFailureThreshold: number;
   breakerCooldownMs: number;
   adminKey: string | undefined;
@@ -61,6 +65,8 @@ const SETTINGS = {
   queueMaxWaitMs: { description: 'longest a request waits for capacity before 429 / overloaded', flag: 'queue-max-wait-ms', env: 'AUXOT_QUEUE_MAX_WAIT_MS', default: '30000', schema: wholeNumber(0) },
   queueMaxWaiting: { description: 'most requests waiting for one provider at once', flag: 'queue-max-waiting', env: 'AUXOT_QUEUE_MAX_WAITING', default: '1000', schema: wholeNumber(0) },
   queueMaxWaitingTotal: { description: 'most requests waiting in all (a memory guard)', flag: 'queue-max-waiting-total', env: 'AUXOT_QUEUE_MAX_WAITING_TOTAL', default: '10000', schema: wholeNumber(0) },
+  queueMaxWaitingPerTeam: { description: "most requests one team may have waiting for one provider", flag: 'queue-max-waiting-per-team', env: 'AUXOT_QUEUE_MAX_WAITING_PER_TEAM', default: '500', schema: wholeNumber(1) },
+  queueBatchAgingMs: { description: 'a batch request waiting this long is served as interactive', flag: 'queue-batch-aging-ms', env: 'AUXOT_QUEUE_BATCH_AGING_MS', default: '10000', schema: wholeNumber(0) },
   breakerFailureThreshold: { description: "consecutive failures that open a provider's circuit", flag: 'breaker-failures', env: 'AUXOT_BREAKER_FAILURES', default: '3', schema: wholeNumber(1) },
   breakerCooldownMs: { description: 'how long an open circuit waits before a trial request', flag: 'breaker-cooldown-ms', env: 'AUXOT_BREAKER_COOLDOWN_MS', default: '30000', schema: wholeNumber(1) },
   openaiBaseUrl: { description: 'base URL for the provider added from OPENAI_API_KEY', flag: undefined, env: 'OPENAI_BASE_URL', default: undefined, schema: httpUrl },
@@ -115,6 +121,8 @@ export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { conf
       queueMaxWaitMs: value.queueMaxWaitMs,
       queueMaxWaiting: value.queueMaxWaiting,
       queueMaxWaitingTotal: value.queueMaxWaitingTotal,
+      queueMaxWaitingPerTeam: value.queueMaxWaitingPerTeam,
+      queueBatchAgingMs: value.queueBatchAgingMs,
       breakerFailureThreshold: value.breakerFailureThreshold,
       breakerCooldownMs: value.breakerCooldownMs,
       adminKey,

@@ -51,6 +51,7 @@ export class ChatService {
       decision: [],
       queueMs: 0,
       policy: principal.policy,
+      team: principal.teamId ?? `key:${principal.keyId}`,
       ...(principal.teamName === undefined ? {} : { policyHolder: `team '${principal.teamName}'` }),
     };
     let admission: Admission | undefined;

@@ -32,6 +32,8 @@ export interface ExecutionContext {
   policy?: Policy;
   /** Whose policy it is, for messages (`team 'eng'`). */
   policyHolder?: string;
+  /** The team (or key) the request is counted under when waiting: waiters are served fairly between teams. */
+  team?: string;
 }
 
 export interface ExecutionDependencies {
@@ -82,7 +84,7 @@ export async function executeWithFallback(plan: RoutePlan, context: ExecutionCon
       if (reservation === undefined) {
         const waitStarted = clock.monotonic();
         const take = panic ? () => states.takePanic(states.panicOrder()) : () => states.take(undefined, context.serviceClass);
-        reservation = await queue.acquire(context.serviceClass, providers, take, context.signal);
+        reservation = await queue.acquire({ serviceClass: context.serviceClass, team: context.team ?? context.requestId, providers, take, signal: context.signal });
         context.queueMs += clock.monotonic() - waitStarted;
       }
     }

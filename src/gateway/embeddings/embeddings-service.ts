@@ -129,7 +129,13 @@ export class EmbeddingsService {
           .map((candidate) => candidate.provider.id);
         if (providers.length === 0) throw lastError ?? new GatewayError('overloaded', 'No provider can serve these embeddings now', { retryAfterMs: 5_000 });
         const started = clock.monotonic();
-        reservation = await dispatch.acquire(serviceClass, providers, () => take(undefined), context.signal);
+        reservation = await dispatch.acquire({
+          serviceClass,
+          team: context.principal.teamId ?? `key:${context.principal.keyId}`,
+          providers,
+          take: () => take(undefined),
+          signal: context.signal,
+        });
         queue.ms += clock.monotonic() - started;
       }
       const { index, lease } = reservation;
