@@ -82,7 +82,7 @@ export async function wireGovernance(parts: GovernanceParts): Promise<Governance
       users: new UserService(context),
       serviceAccounts,
       keys: new KeyService(context, serviceAccounts),
-      usage: new UsageService(context, providerIdOf),
+      usage: new UsageService(context, providerIdOf, parts.flushRequests),
       audit,
       settings: new SettingsService(context),
     }),

@@ -47,9 +47,12 @@ export class UsageService {
   constructor(
     private readonly context: GovernanceContext,
     private readonly providerIdOf: (orgId: string, nameOrId: string) => Promise<string>,
+    /** Writes queued request records (and their roll-ups), so usage includes the latest requests. */
+    private readonly flushRequests: () => Promise<void>,
   ) {}
 
   async query(actor: Principal, input: z.output<typeof usageInput>): Promise<UsageRowView[]> {
+    await this.flushRequests();
     const { store } = this.context;
     const query: UsageQuery = { orgId: actor.orgId, groupBy: input.groupBy };
     if (input.since !== undefined) query.sinceDay = input.since;
