@@ -33,6 +33,7 @@ import { SecretBox } from '../secrets/secret-box.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { DEFAULT_HUB_OPTIONS, WorkerHub } from '../workers/hub/worker-hub.js';
 import { RetentionJob } from '../governance/retention.js';
+import type { AnyOperation } from '../management/operation.js';
 import { environmentProviders } from './environment-providers.js';
 import { wireGovernance } from './governance-wiring.js';
 import { HttpListener } from './http-listener.js';
@@ -50,6 +51,8 @@ export interface RunningServer {
   queuedRequests(): number;
   /** Every HTTP route the server answers (method and path pattern). */
   routes(): Array<{ method: string; path: string }>;
+  /** The management operations (what the admin API and, later, the Admin Agent run). */
+  operations: readonly AnyOperation[];
   close(): Promise<void>;
 }
 
@@ -245,6 +248,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     startup,
     queuedRequests: () => queue.size,
     routes: () => app.router.routes(),
+    operations: governance.operations,
     close,
   };
 }
