@@ -32,6 +32,7 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { DEFAULT_HUB_OPTIONS, WorkerHub } from '../workers/hub/worker-hub.js';
 import { environmentProviders } from './environment-providers.js';
 import { HttpListener } from './http-listener.js';
+import { createObservability, createTracer } from './observability.js';
 import { dataDirectoryError, listenError, masterKeyError } from './startup-error.js';
 import { opensStoredSecrets, warnWhenReadableByOthers } from './store-checks.js';
 
@@ -150,8 +151,24 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   });
   const routes = new RouteCatalog();
   const authenticator = new Authenticator(store.apiKeys, clock);
+  let closing: Promise<void> | undefined;
+  const observability = createObservability({
+    logger,
+    clock,
+    registry,
+    routes,
+    breakers,
+    queue,
+    store,
+    connectedWorkers: () => hub.connectedWorkers(),
+    requestLogStats: () => requestLog.stats(),
+    shuttingDown: () => closing !== undefined,
+    metricsToken: config.metricsToken,
+  });
+  const tracer = await createTracer(config.tracing, logger);
   const requestLog = new RequestLogWriter(store.requestLog, {
     onError: (error) => logger.error('request log write failed; will retry', { error: String(error) }),
+    observers: observability.requestObservers,
   });
 
   if (!organization.firstStart) await providerService.loadAll(orgId);
@@ -167,7 +184,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     workerKeys: (await store.workerKeys.list()).filter((key) => key.revokedAt === null && registry.get(key.providerId) !== undefined).length,
     autoCandidates: planner.preview(AUTO_ROUTE).length,
   };
-  const chatService = new ChatService({ planner, requestLog, clock, queue, breakers, logger, limits });
+  const chatService = new ChatService({ planner, requestLog, clock, queue, breakers, logger, limits, observer: observability.execution });
   const apiKeys = new ApiKeyService({ repository: store.apiKeys, authenticator, clock, newId });
   const routeService = new RouteService({ repository: store.routes, catalog: routes, providers: providerService, clock, newId });
   const workerKeys = new WorkerKeyService({ repository: store.workerKeys, providers: providerService, clock, newId, onRevoked: (keyId) => hub.disconnectKey(keyId) });
@@ -181,6 +198,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       routes,
       clock,
       logger,
+      tracer,
       hop,
       maxBodyBytes: config.maxBodyBytes,
       newId,
@@ -198,18 +216,19 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       requestLog: store.requestLog,
       flushRequestLog: () => requestLog.flush(),
     },
+    operations: observability.operations,
     logger,
     workerIdentity: (key) => hub.identify(key),
   });
   hub.attach(listener.server);
   listener.serve(app);
 
-  let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       await listener.close(clock);
       await hub.close();
       await requestLog.close();
+      await tracer.close();
       for (const provider of registry.list()) await provider.close();
       await dispatcher.close();
       await store.close();

@@ -10,12 +10,19 @@ export class AnswerMeter {
   error: GatewayError | undefined;
   /** Monotonic time of the first content event. */
   firstContentAt: number | undefined;
+  /** The model and answer id the upstream named (traces: gen_ai.response.*). */
+  responseModel: string | undefined;
+  responseId: string | undefined;
 
   constructor(private readonly monotonic: () => number) {}
 
   observe(events: readonly ChatEvent[]): void {
     for (const event of events) {
       switch (event.type) {
+        case 'response-start':
+          this.responseModel = event.model;
+          this.responseId = event.id;
+          break;
         case 'usage':
           this.usage = mergeUsage(this.usage, event.usage);
           break;
@@ -38,6 +45,8 @@ export class AnswerMeter {
 
   observeResult(result: ChatResult): void {
     this.usage = result.usage;
+    this.responseModel = result.model;
+    this.responseId = result.id;
     this.finishReason = result.finishReason;
     this.firstContentAt ??= this.monotonic();
   }

@@ -33,7 +33,7 @@ export class ChatService {
     const { clock } = this.dependencies;
     const meter = new AnswerMeter(() => clock.monotonic());
     const decision: RoutingDecisionEntry[] = [];
-    const execution = { request: call.request, requestId: call.requestId, serviceClass: call.principal.serviceClass, signal: call.signal, decision, queueMs: 0 };
+    const execution = { request: call.request, requestId: call.requestId, serviceClass: call.principal.serviceClass, signal: call.signal, decision, queueMs: 0, trace: call.trace };
     let plan: RoutePlan | undefined;
     let attempt: Attempt | undefined;
     let failure: GatewayError | undefined;
@@ -54,9 +54,9 @@ export class ChatService {
       failure = answerableError(error, this.dependencies.logger, { requestId: call.requestId });
       failureStatus = this.writeFailure(call, failure);
     } finally {
-      this.dependencies.requestLog.append(
-        buildRequestRecord({ call, plan, attempt, meter, decision, failure, failureStatus, queueMs: execution.queueMs, endedAt: clock.monotonic() }),
-      );
+      const record = buildRequestRecord({ call, plan, attempt, meter, decision, failure, failureStatus, queueMs: execution.queueMs, endedAt: clock.monotonic() });
+      this.dependencies.requestLog.append(record, call.principal);
+      call.trace?.end({ record, request: call.request, responseModel: meter.responseModel, responseId: meter.responseId });
     }
   }
 

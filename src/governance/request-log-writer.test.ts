@@ -92,4 +92,24 @@ describe('RequestLogWriter', () => {
     repository.failing = false;
     await writer.close();
   });
+
+  it('tells observers of every record as it is appended, and reports how it keeps up', async () => {
+    const { repository } = await switchableStore();
+    const seen: string[] = [];
+    const writer = new RequestLogWriter(repository, {
+      flushIntervalMs: 60_000,
+      onError: () => undefined,
+      observers: [(entry, principal) => seen.push(`${entry.id}:${principal?.keyName ?? '-'}`)],
+    });
+    writer.append(record('req_a', 1), { orgId: 'org_1', keyId: 'key_1', keyName: 'ci', role: 'member', serviceClass: 'batch' });
+    writer.append(record('req_b', 2));
+    expect(seen).toEqual(['req_a:ci', 'req_b:-']);
+    repository.failing = true;
+    await writer.flush();
+    expect(writer.stats()).toEqual({ backlog: 2, dropped: 0, writeErrors: 1, written: 0, failing: 'disk I/O error' });
+    repository.failing = false;
+    await writer.flush();
+    expect(writer.stats()).toEqual({ backlog: 0, dropped: 0, writeErrors: 1, written: 2, failing: undefined });
+    await writer.close();
+  });
 });

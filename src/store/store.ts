@@ -18,8 +18,12 @@ export interface Store {
   readonly routes: RouteRepository;
   readonly workerKeys: WorkerKeyRepository;
   readonly requestLog: RequestLogRepository;
+  /** Whether the store answers and is migrated to this version's schema (for `/readyz`). */
+  readiness(): Promise<StoreReadiness>;
   close(): Promise<void>;
 }
+
+export type StoreReadiness = { ready: true } | { ready: false; reason: string };
 
 export interface OrganizationRepository {
   first(): Promise<OrganizationRecord | undefined>;

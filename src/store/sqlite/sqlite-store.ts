@@ -8,6 +8,7 @@ import type { Database } from './schema.js';
 import { SqliteApiKeyRepository, SqliteOrganizationRepository } from './identity-repositories.js';
 import { SqliteProviderRepository, SqliteRouteRepository, SqliteWorkerKeyRepository } from './provider-repositories.js';
 import { SqliteRequestLogRepository } from './request-log-repository.js';
+import { storeReadiness } from './store-readiness.js';
 
 /**
  * The embedded default: one SQLite file under the data directory. The driver is `libsql`, whose
@@ -20,7 +21,9 @@ export async function openSqliteStore(path: string): Promise<Store> {
   // WAL + NORMAL: a crash can lose the last commits but never corrupts; audit writes are batched anyway.
   database.exec('PRAGMA synchronous = NORMAL');
   database.exec('PRAGMA foreign_keys = ON');
-  database.exec('PRAGMA busy_timeout = 5000');
+  // Another process holding the write lock makes a write wait this long, synchronously, with every
+  // request in flight stalled behind it; the request log writer backs off and retries instead.
+  database.exec('PRAGMA busy_timeout = 250');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrate(db);
   return {
@@ -30,6 +33,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     routes: new SqliteRouteRepository(db),
     workerKeys: new SqliteWorkerKeyRepository(db),
     requestLog: new SqliteRequestLogRepository(db, database),
+    readiness: storeReadiness(database, Object.keys(migrations)),
     close: () => db.destroy(),
   };
 }
