@@ -26,7 +26,6 @@ export interface ObservabilityInputs {
   connectedWorkers(): ReadonlyArray<{ provider: string; slots: number; busy: number; suspect: boolean }>;
   /** Read lazily: the writer is built with the observers made here. */
   requestLogStats(): RequestLogWriterStats;
-  shuttingDown(): boolean;
   metricsToken: string | undefined;
 }
 
@@ -74,8 +73,7 @@ export function createObservability(inputs: ObservabilityInputs): Observability 
       waited: (serviceClass, ms, outcome) => metrics.waited(serviceClass, ms, outcome),
     },
     operations: {
-      readiness: () =>
-        checkReadiness({ store: () => inputs.store.readiness(), requestLog: () => inputs.requestLogStats(), shuttingDown: () => inputs.shuttingDown() }),
+      readiness: () => checkReadiness({ store: () => inputs.store.readiness(), requestLog: () => inputs.requestLogStats() }),
       metrics,
       metricsToken: inputs.metricsToken,
     },

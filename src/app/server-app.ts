@@ -151,7 +151,6 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   });
   const routes = new RouteCatalog();
   const authenticator = new Authenticator(store.apiKeys, clock);
-  let closing: Promise<void> | undefined;
   const observability = createObservability({
     logger,
     clock,
@@ -162,7 +161,6 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     store,
     connectedWorkers: () => hub.connectedWorkers(),
     requestLogStats: () => requestLog.stats(),
-    shuttingDown: () => closing !== undefined,
     metricsToken: config.metricsToken,
   });
   const tracer = await createTracer(config.tracing, logger);
@@ -223,6 +221,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   hub.attach(listener.server);
   listener.serve(app);
 
+  let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       await listener.close(clock);

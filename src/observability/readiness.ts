@@ -4,8 +4,6 @@ import type { StoreReadiness } from '../store/store.js';
 export interface ReadinessSources {
   store(): Promise<StoreReadiness>;
   requestLog(): RequestLogWriterStats;
-  /** True from the moment shutdown begins, so load balancers stop sending before connections close. */
-  shuttingDown(): boolean;
 }
 
 export interface ReadinessOptions {
@@ -18,7 +16,7 @@ export const DEFAULT_READINESS_OPTIONS: ReadinessOptions = { maxRequestLogBacklo
 /** Each check is `ok` or the reason it fails; `ready` only when every one is ok. */
 export interface Readiness {
   ready: boolean;
-  checks: { store: string; requestLog: string; shutdown: string };
+  checks: { store: string; requestLog: string };
 }
 
 /**
@@ -32,13 +30,12 @@ export async function checkReadiness(sources: ReadinessSources, options: Readine
   const checks = {
     store: store.ready ? 'ok' : store.reason,
     requestLog: requestLogCheck(log, options),
-    shutdown: sources.shuttingDown() ? 'shutting down' : 'ok',
   };
-  return { ready: checks.store === 'ok' && checks.requestLog === 'ok' && checks.shutdown === 'ok', checks };
+  return { ready: checks.store === 'ok' && checks.requestLog === 'ok', checks };
 }
 
 function requestLogCheck(stats: RequestLogWriterStats, options: ReadinessOptions): string {
-  if (stats.failing !== undefined) return `request log writes are failing (${stats.backlog} records waiting): ${stats.failing}`;
-  if (stats.backlog > options.maxRequestLogBacklog) return `request log writer is behind: ${stats.backlog} records waiting`;
+  if (stats.failing !== undefined) return `request log writes are failing (backlog ${stats.backlog}): ${stats.failing}`;
+  if (stats.backlog > options.maxRequestLogBacklog) return `request log writer is behind (backlog ${stats.backlog})`;
   return 'ok';
 }

@@ -53,7 +53,8 @@ export function parseExposition(text: string): Exposition {
     if (consumed !== body.length) throw new Error(`bad labels in ${JSON.stringify(line)}`);
     const raw = match[3] as string;
     const value = raw === '+Inf' ? Number.POSITIVE_INFINITY : raw === '-Inf' ? Number.NEGATIVE_INFINITY : Number(raw);
-    if (Number.isNaN(value) && raw !== 'NaN') throw new Error(`bad value in ${JSON.stringify(line)}`);
+    // Prometheus parses values with Go's ParseFloat, which takes NaN in any case (prom-client writes `Nan`).
+    if (Number.isNaN(value) && raw.toLowerCase() !== 'nan') throw new Error(`bad value in ${JSON.stringify(line)}`);
     samples.push({ name: match[1] as string, labels, value });
   }
   const matching = (name: string, labels: Record<string, string>): Sample[] =>
