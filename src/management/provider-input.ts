@@ -18,7 +18,6 @@ const name = z
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, 'use 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 const httpUrl = z
-  .string()
   .url()
   .refine((value) => /^https?:\/\//.test(value), 'must be an http:// or https:// URL');
 

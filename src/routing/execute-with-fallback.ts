@@ -73,7 +73,7 @@ export async function executeWithFallback(plan: RoutePlan, context: ExecutionCon
   let lastError: GatewayError | undefined;
 
   for (;;) {
-    if (context.signal.aborted) throw new GatewayError('upstream_error', 'The caller went away', { retryable: false });
+    if (callerLeft(context.signal)) throw new GatewayError('upstream_error', 'The caller went away', { retryable: false });
     // The common case takes capacity at once, without going through the queue's promise.
     let reservation = states.take(queue, context.serviceClass);
     let panic = false;
@@ -97,7 +97,7 @@ export async function executeWithFallback(plan: RoutePlan, context: ExecutionCon
         try {
           reservation = await queue.acquire(context.serviceClass, providers, take, context.signal);
         } catch (error) {
-          outcome = context.signal.aborted ? 'cancelled' : 'refused';
+          outcome = callerLeft(context.signal) ? 'cancelled' : 'refused';
           throw error;
         } finally {
           const waited = clock.monotonic() - waitStarted;
@@ -115,7 +115,7 @@ export async function executeWithFallback(plan: RoutePlan, context: ExecutionCon
       return outcome.attempt;
     }
     const error = outcome.error;
-    const cancelled = context.signal.aborted;
+    const cancelled = callerLeft(context.signal);
     states.failed(index, cancelled ? 'cancelled: the caller went away' : error.message);
     if (isProviderFault(error)) breakers.recordFailure(candidate.provider.id, error);
     else if (!panic) breakers.releaseProbe(candidate.provider.id);
@@ -123,6 +123,11 @@ export async function executeWithFallback(plan: RoutePlan, context: ExecutionCon
     if (!error.retryable || cancelled) throw error;
     lastError = error;
   }
+}
+
+/** Read anew at each use: the caller can leave during any await (a narrowed property read would not say so). */
+function callerLeft(signal: AbortSignal): boolean {
+  return signal.aborted;
 }
 
 type AttemptOutcome = { attempt: Attempt; error?: undefined } | { attempt?: undefined; error: GatewayError };

@@ -248,7 +248,7 @@ function releasingIterator<T>(source: AsyncGenerator<T>, release: () => void): A
     },
     async return(value?: unknown) {
       release();
-      return source.return(value as T);
+      return source.return(value);
     },
   };
 }

@@ -55,5 +55,5 @@ const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migra
 
 async function migrate(db: Kysely<Database>): Promise<void> {
   const { error } = await new Migrator({ db, provider }).migrateToLatest();
-  if (error !== undefined) throw new Error(`store migration failed: ${String(error)}`, { cause: error });
+  if (error !== undefined) throw new Error(`store migration failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, { cause: error });
 }

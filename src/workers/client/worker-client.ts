@@ -82,7 +82,7 @@ export class WorkerClient {
         slots: this.options.engine.slots,
       });
     });
-    socket.on('message', (data: WebSocket.RawData) => this.receive(String(data)));
+    socket.on('message', (data: WebSocket.RawData) => this.receive(rawText(data)));
     socket.on('error', (error: Error) => this.options.logger.warn('connection error', { server: url, error: error.message }));
     socket.on('close', (code: number, reason: Buffer) => this.onClose(code, reason.toString('utf8')));
   }
@@ -205,4 +205,10 @@ function toSocketUrl(serverUrl: string): string {
   else if (url.protocol === 'https:') url.protocol = 'wss:';
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/ws`;
   return url.toString();
+}
+
+/** A frame's text: ws hands over one Buffer, or its fragments, or an ArrayBuffer, depending on binaryType. */
+function rawText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
 }
