@@ -143,12 +143,17 @@ export class WorkerClient {
         },
       });
       for await (const event of events) {
-        if (controller.signal.aborted) break;
-        if (firstTokenMs === undefined && isContent(event)) firstTokenMs = performance.now() - started;
         if (event.type === 'usage') usage = mergeUsage(usage, event.usage);
+        // Cancelled: nothing more is sent, but the events are read until the engine has stopped,
+        // for the usage it reports of what it did generate (logged below).
+        if (controller.signal.aborted) continue;
+        if (firstTokenMs === undefined && isContent(event)) firstTokenMs = performance.now() - started;
         this.send({ type: 'job-event', jobId, event: toWireEvent(event) });
       }
-      if (controller.signal.aborted) return;
+      if (controller.signal.aborted) {
+        this.options.logger.info('job cancelled; the engine stopped', { jobId, outputTokens: usage.outputTokens });
+        return;
+      }
       this.send({
         type: 'job-done',
         jobId,
