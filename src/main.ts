@@ -9,8 +9,8 @@ async function main(argv: string[]): Promise<number> {
   const context: CliContext = {
     env: process.env,
     print: (text) => void process.stdout.write(`${text}\n`),
-    stdoutIsTerminal: process.stdout.isTTY === true,
-    stderrIsTerminal: process.stderr.isTTY === true,
+    stdoutIsTerminal: process.stdout.isTTY,
+    stderrIsTerminal: process.stderr.isTTY,
     version: packageVersion(),
   };
   const writeErr = (text: string): void => void process.stderr.write(text);

@@ -37,6 +37,7 @@ import type { AnyOperation } from '../management/operation.js';
 import { environmentProviders } from './environment-providers.js';
 import { wireGovernance } from './governance-wiring.js';
 import { HttpListener } from './http-listener.js';
+import { createObservability, createTracer } from './observability.js';
 import { dataDirectoryError, listenError, masterKeyError } from './startup-error.js';
 import { opensStoredSecrets, warnWhenReadableByOthers } from './store-checks.js';
 
@@ -162,8 +163,22 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   });
   const routes = new RouteCatalog();
   const authenticator = new Authenticator(store, clock);
+  const observability = createObservability({
+    logger,
+    clock,
+    registry,
+    routes,
+    breakers,
+    queue,
+    store,
+    connectedWorkers: () => hub.connectedWorkers(),
+    requestLogStats: () => requestLog.stats(),
+    metricsToken: config.metricsToken,
+  });
+  const tracer = await createTracer(config.tracing, logger);
   const requestLog = new RequestLogWriter(store, {
     onError: (error) => logger.error('request log write failed; will retry', { error: String(error) }),
+    observers: observability.requestObservers,
   });
 
   if (!organization.firstStart) await providerService.loadAll(orgId);
@@ -195,7 +210,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     flushRequests: () => requestLog.flush(),
   });
   const { admissions } = governance;
-  const chatService = new ChatService({ planner, admissions, requestLog, clock, queue, breakers, logger, limits });
+  const chatService = new ChatService({ planner, admissions, requestLog, clock, queue, breakers, logger, limits, observer: observability.execution });
   const storedResponses = new StoredResponses(store.responses, clock, DEFAULT_RESPONSE_RETENTION, {
     onError: (error) => logger.error('storing a response failed', { error: String(error) }),
   });
@@ -209,6 +224,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       routes,
       clock,
       logger,
+      tracer,
       hop,
       maxBodyBytes: config.maxBodyBytes,
       newId,
@@ -220,6 +236,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     storedResponses,
     embeddings: new EmbeddingsService({ planner, admissions, breakers, queue, requestLog, clock }),
     admin: { authenticator, operations: governance.operations, audit: governance.audit, version: config.version ?? 'dev' },
+    operations: observability.operations,
     logger,
     workerIdentity: (key) => hub.identify(key),
   });
@@ -236,6 +253,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       await requestLog.close();
       await authenticator.close();
       await retention.close();
+      await tracer.close();
       for (const provider of registry.list()) await provider.close();
       await dispatcher.close();
       await store.close();

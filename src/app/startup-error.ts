@@ -13,7 +13,7 @@ export class StartupError extends Error {
 }
 
 function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error ? String((error).code) : undefined;
 }
 
 const FILE_PROBLEMS: Record<string, string> = {

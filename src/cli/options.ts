@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command, type OptionValues } from '@commander-js/extra-typings';
-import { LOG_FORMATS, LOG_LEVELS } from '../platform/logger.js';
+import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type Logger, type LogLevel } from '../platform/logger.js';
 
 /**
  * Flags shared by many commands, and strict parsers for flag values: a value that is not exactly
@@ -69,4 +69,13 @@ export function withLogOptions<A extends unknown[], O extends OptionValues, G ex
 /** An `Examples:` block for the end of a command's help. */
 export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+}
+
+/** The logger `--log-level` / `--log-format` ask for; NO_COLOR (https://no-color.org) turns colours off. */
+export function cliLogger(options: { logLevel: LogLevel; logFormat?: LogFormat }, env: Readonly<Record<string, string | undefined>>): Logger {
+  return createLogger({
+    level: options.logLevel,
+    ...(options.logFormat === undefined ? {} : { format: options.logFormat }),
+    ...(env.NO_COLOR === undefined ? {} : { color: false }),
+  });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GENERATE_KEY_COMMAND, isStrongSecret, MIN_ADMIN_KEY_LENGTH } from '../governance/secret-strength.js';
 import { DEFAULT_ANSWER_LIMITS } from '../providers/answer-limits.js';
+import { loadTracingConfig, type TracingConfig } from './tracing-config.js';
 
 /** Everything `auxot serve` needs to start, read once from flags and the environment by the CLI. */
 export interface ServerConfig {
@@ -31,6 +32,10 @@ export interface ServerConfig {
   anthropic: { apiKey: string; baseUrl: string | undefined } | undefined;
   /** The program's version, for documents the server describes itself in (the CLI sets it). */
   version?: string;
+  /** When set, `GET /metrics` wants it as a Bearer token. */
+  metricsToken: string | undefined;
+  /** OpenTelemetry tracing; undefined (and nothing of OpenTelemetry loaded) without an OTLP endpoint. */
+  tracing: TracingConfig | undefined;
 }
 
 export type ConfigSource = Record<string, string | undefined>;
@@ -103,6 +108,8 @@ export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { conf
   if (adminKey !== undefined && !isStrongSecret(adminKey)) {
     problems.push(`AUXOT_ADMIN_KEY must be at least ${MIN_ADMIN_KEY_LENGTH} characters of random text (it becomes an owner key); generate one with: ${GENERATE_KEY_COMMAND}`);
   }
+  const tracing = loadTracingConfig(env);
+  problems.push(...tracing.problems);
   if (problems.length > 0) return { problems };
   const value = values as Settings;
   const openaiApiKey = blankToUndefined(env.OPENAI_API_KEY);
@@ -129,6 +136,8 @@ export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { conf
       masterKey: blankToUndefined(env.AUXOT_MASTER_KEY),
       openai: openaiApiKey === undefined ? undefined : { apiKey: openaiApiKey, baseUrl: value.openaiBaseUrl },
       anthropic: anthropicApiKey === undefined ? undefined : { apiKey: anthropicApiKey, baseUrl: value.anthropicBaseUrl },
+      metricsToken: blankToUndefined(env.AUXOT_METRICS_TOKEN),
+      tracing: tracing.config,
     },
   };
 }

@@ -12,6 +12,9 @@ export class AnswerMeter {
   firstContentAt: number | undefined;
   /** The answer's text, kept only when a policy stores bodies. */
   private captured: string[] | undefined;
+  /** The model and answer id the upstream named (traces: gen_ai.response.*). */
+  responseModel: string | undefined;
+  responseId: string | undefined;
 
   constructor(private readonly monotonic: () => number) {}
 
@@ -27,6 +30,10 @@ export class AnswerMeter {
   observe(events: readonly ChatEvent[]): void {
     for (const event of events) {
       switch (event.type) {
+        case 'response-start':
+          this.responseModel = event.model;
+          this.responseId = event.id;
+          break;
         case 'usage':
           this.usage = mergeUsage(this.usage, event.usage);
           break;
@@ -58,6 +65,8 @@ export class AnswerMeter {
 
   observeResult(result: ChatResult): void {
     this.usage = result.usage;
+    this.responseModel = result.model;
+    this.responseId = result.id;
     this.finishReason = result.finishReason;
     this.firstContentAt ??= this.monotonic();
     if (this.captured !== undefined) {

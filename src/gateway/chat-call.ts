@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../canonical/chat-request.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { Principal } from '../governance/principal.js';
+import type { RequestTrace } from '../observability/request-trace.js';
 import type { ResponseSink } from './response-sink.js';
 
 /** Everything the gateway needs to serve one chat request, whatever surface it came in on. */
@@ -17,4 +18,6 @@ export interface ChatCall {
   receivedAt: number;
   /** Wall-clock time the request arrived. */
   receivedAtEpochMs: number;
+  /** The request's trace (a no-op unless tracing is on or the caller sent a traceparent). */
+  trace?: RequestTrace;
 }

@@ -52,6 +52,7 @@ export class ChatService {
       queueMs: 0,
       policy: principal.policy,
       team: principal.teamId ?? `key:${principal.keyId}`,
+      ...(call.trace === undefined ? {} : { trace: call.trace }),
       ...(principal.teamName === undefined ? {} : { policyHolder: `team '${principal.teamName}'` }),
     };
     let admission: Admission | undefined;
@@ -98,8 +99,10 @@ export class ChatService {
       const captured = meter.capturedText;
       this.dependencies.requestLog.append(
         record,
+        principal,
         captured === undefined ? undefined : { requestId: record.id, orgId: principal.orgId, startedAt: record.startedAt, request: request.source.raw.toString('utf8'), response: captured },
       );
+      call.trace?.end({ record, request, responseModel: meter.responseModel, responseId: meter.responseId });
     }
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RequestLogRecord } from '../store/records.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Principal } from './principal.js';
 import { RequestLogWriter, type RequestLogStore } from './request-log-writer.js';
 
 function record(id: string, startedAt: number): RequestLogRecord {
@@ -106,5 +107,25 @@ describe('RequestLogWriter', () => {
     const [row] = await store.usage.query({ orgId: 'org_1', groupBy: ['day', 'provider'] });
     expect(row).toMatchObject({ day: '2026-12-02', providerId: 'prov_1', requests: 20, errors: 4, inputTokens: 20, outputTokens: 40 });
     expect(row?.durationBuckets.reduce((sum, count) => sum + count, 0)).toBe(20);
+  });
+
+  it('tells observers of every record as it is appended, and reports how it keeps up', async () => {
+    const { repository } = await switchableStore();
+    const seen: string[] = [];
+    const writer = new RequestLogWriter(repository, {
+      flushIntervalMs: 60_000,
+      onError: () => undefined,
+      observers: [(entry, principal) => seen.push(`${entry.id}:${principal?.keyName ?? '-'}`)],
+    });
+    writer.append(record('req_a', 1), { keyName: 'ci' } as Principal);
+    writer.append(record('req_b', 2));
+    expect(seen).toEqual(['req_a:ci', 'req_b:-']);
+    repository.failing = true;
+    await writer.flush();
+    expect(writer.stats()).toEqual({ backlog: 2, dropped: 0, writeErrors: 1, written: 0, failing: 'disk I/O error' });
+    repository.failing = false;
+    await writer.flush();
+    expect(writer.stats()).toEqual({ backlog: 0, dropped: 0, writeErrors: 1, written: 2, failing: undefined });
+    await writer.close();
   });
 });

@@ -1,10 +1,17 @@
 import type { RequestBodyRecord } from '../store/governance-repositories.js';
 import type { RequestLogRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import type { Principal } from './principal.js';
 import { rollupsOf } from './usage-rollups.js';
 
 /** What the writer needs of the store: the records, their roll-ups and bodies, written together. */
 export type RequestLogStore = Pick<Store, 'transaction' | 'requestLog' | 'usage' | 'requestBodies'>;
+
+/**
+ * Told of every request record as it is appended (the request log line, metrics). Runs on the
+ * request path: it must be cheap and must not throw.
+ */
+export type RequestObserver = (record: RequestLogRecord, principal: Principal | undefined) => void;
 
 export interface RequestLogWriterOptions {
   flushIntervalMs?: number;
@@ -12,12 +19,30 @@ export interface RequestLogWriterOptions {
   /** Records kept in memory while the store is failing; past this, the oldest are dropped (and counted). */
   maxBacklog?: number;
   onError?: (error: unknown) => void;
+  observers?: readonly RequestObserver[];
+}
+
+/** How the writer is keeping up, for readiness and metrics. */
+export interface RequestLogWriterStats {
+  /** Records waiting to be written. */
+  backlog: number;
+  /** Records lost because the backlog overflowed. */
+  dropped: number;
+  /** Batches the store refused, since start. */
+  writeErrors: number;
+  /** Records written, since start. */
+  written: number;
+  /** The store's error while the latest write attempt failed; undefined once a write succeeds. */
+  failing: string | undefined;
 }
 
 interface Queued {
   record: RequestLogRecord;
   body: RequestBodyRecord | undefined;
 }
+
+/** After a failed write, timer flushes wait 1, 2, 4, … intervals (up to this many) before trying again. */
+const MAX_BACKOFF_TICKS = 25;
 
 /**
  * Writes request records off the request path: appends go to memory, and a timer flushes them in
@@ -31,8 +56,14 @@ export class RequestLogWriter {
   private readonly timer: NodeJS.Timeout;
   private readonly maxBatch: number;
   private readonly maxBacklog: number;
+  private readonly observers: readonly RequestObserver[];
   /** Records lost because the backlog overflowed; stays 0 unless the store was down for long. */
   dropped = 0;
+  private writeErrors = 0;
+  private written = 0;
+  private failing: string | undefined;
+  private backoffTicks = 0;
+  private ticksToSkip = 0;
 
   constructor(
     private readonly store: RequestLogStore,
@@ -42,7 +73,8 @@ export class RequestLogWriter {
     // synchronously, and one long transaction would stall every request in flight.
     this.maxBatch = options.maxBatch ?? 64;
     this.maxBacklog = options.maxBacklog ?? 100_000;
-    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 200);
+    this.observers = options.observers ?? [];
+    this.timer = setInterval(() => this.tick(), options.flushIntervalMs ?? 200);
     this.timer.unref();
   }
 
@@ -51,12 +83,13 @@ export class RequestLogWriter {
     return this.queue.length;
   }
 
-  append(record: RequestLogRecord, body?: RequestBodyRecord): void {
+  append(record: RequestLogRecord, principal?: Principal, body?: RequestBodyRecord): void {
     this.queue.push({ record, body });
     if (this.queue.length > this.maxBacklog) {
       this.queue.shift();
       this.dropped++;
     }
+    for (const observe of this.observers) observe(record, principal);
   }
 
   /** Writes everything queued so far; concurrent callers share one flush. */
@@ -67,10 +100,27 @@ export class RequestLogWriter {
     return this.flushing;
   }
 
+  stats(): RequestLogWriterStats {
+    return { backlog: this.queue.length, dropped: this.dropped, writeErrors: this.writeErrors, written: this.written, failing: this.failing };
+  }
+
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
     if (this.queue.length > 0) await this.flush();
+  }
+
+  /**
+   * A store that refuses writes (locked by another process, disk full) is retried less and less
+   * often: the embedded store blocks the event loop while it waits for a lock, and retrying every
+   * interval would stall every request in flight most of the time.
+   */
+  private tick(): void {
+    if (this.ticksToSkip > 0) {
+      this.ticksToSkip--;
+      return;
+    }
+    void this.flush();
   }
 
   private async drain(): Promise<void> {
@@ -85,9 +135,16 @@ export class RequestLogWriter {
           if (bodies.length > 0) await store.requestBodies.insertMany(bodies);
         });
       } catch (error) {
+        this.writeErrors++;
+        this.failing = error instanceof Error ? error.message : String(error);
+        this.backoffTicks = Math.min(MAX_BACKOFF_TICKS, Math.max(1, this.backoffTicks * 2));
+        this.ticksToSkip = this.backoffTicks;
         this.options.onError?.(error);
         return;
       }
+      this.written += batch.length;
+      this.failing = undefined;
+      this.backoffTicks = 0;
       this.queue = this.queue.slice(batch.length);
       if (this.queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }

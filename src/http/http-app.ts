@@ -7,8 +7,9 @@ import type { Logger } from '../platform/logger.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
 import { registerAdminRoutes, type AdminServices } from './admin/admin-routes.js';
 import { createDispatcher, type HttpHandler } from './dispatcher.js';
+import { registerOperationsEndpoints, type OperationsDependencies } from './operations-endpoints.js';
 import { Router } from './router.js';
-import { sendAdminError, sendDialectError, sendJson } from './send.js';
+import { sendAdminError, sendDialectError } from './send.js';
 import { chatEndpoint } from './surfaces/chat-endpoint.js';
 import { countTokensEndpoint } from './surfaces/count-tokens-endpoint.js';
 import { embeddingsEndpoint } from './surfaces/embeddings-endpoint.js';
@@ -26,6 +27,8 @@ export interface HttpAppDependencies {
   storedResponses: StoredResponses;
   embeddings: EmbeddingsService;
   admin: AdminServices;
+  /** `/healthz`, `/readyz`, `/metrics`. */
+  operations: OperationsDependencies;
   logger: Logger;
   /** Looks up a worker key for `GET /api/worker/identity`. */
   workerIdentity: (key: string) => Promise<WorkerKeyIdentity | undefined>;
@@ -59,8 +62,7 @@ export function createHttpApp(dependencies: HttpAppDependencies): HttpHandler {
     router.on('GET', `${base}/models`, anthropicModelsEndpoint(surfaces, anthropic, dependencies.planner));
     router.on('HEAD', base, (_request, response) => void response.writeHead(200).end());
   }
-  router.on('GET', '/healthz', (_request, response) => sendJson(response, 200, { status: 'ok' }));
-  router.on('HEAD', '/healthz', (_request, response) => void response.writeHead(200).end());
+  registerOperationsEndpoints(router, dependencies.operations);
   registerAdminRoutes(router, dependencies.admin);
   router.on('GET', '/api/worker/identity', workerIdentityEndpoint(dependencies.workerIdentity));
 

@@ -22,4 +22,4 @@ export function defineOperation<Input extends z.ZodObject, Output>(operation: Op
 }
 
 /** Operations of any input and output, as registries hold them. */
-export type AnyOperation = Operation<z.ZodObject, unknown>;
+export type AnyOperation = Operation;

@@ -36,7 +36,7 @@ export function formatPrettyLine(jsonLine: string, color: boolean): string {
     }
     fields.push(`${key}=${typeof value === 'string' ? quote(value) : JSON.stringify(value)}`);
   }
-  const head = `${paint('90', time)} ${paint(style.color, style.label)} ${String(entry.msg ?? '')}`;
+  const head = `${paint('90', time)} ${paint(style.color, style.label)} ${typeof entry.msg === 'string' ? entry.msg : ''}`;
   const body = fields.length === 0 ? '' : `  ${paint('36', fields.join(' '))}`;
   const tail = stacks.map((stack) => `\n${indent(stack)}`).join('');
   return `${head}${body}${tail}\n`;

@@ -72,7 +72,7 @@ describe('logger', () => {
     const { logger, lines } = collect({ format: 'pretty', color: false });
     logger.info('auxot listening', { url: 'http://127.0.0.1:8420', providers: 2 });
     logger.error('internal error', { error: new Error('kaput'), note: 'two words' });
-    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  auxot listening {2}url=http:\/\/127\.0\.0\.1:8420 providers=2\n$/);
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}auxot listening {2}url=http:\/\/127\.0\.0\.1:8420 providers=2\n$/);
     expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} ERROR internal error {2}error=kaput note="two words"\n {4}Error: kaput\n {4}\s*at /);
     expect(lines.join('')).not.toContain('\u001b[');
   });

@@ -31,7 +31,7 @@ export interface LoggerOptions {
   format?: LogFormat;
   /** Where lines go (default: stderr). Each call receives one whole line ending in a newline. */
   write?: (line: string) => void;
-  /** Colours in the pretty format (default: when stderr is a terminal and NO_COLOR is unset). */
+  /** Colours in the pretty format (default: when writing to a terminal; the CLI passes false for NO_COLOR). */
   color?: boolean;
 }
 
@@ -45,9 +45,9 @@ const REDACTED_PATHS = [
 /** Accepts a line writer directly too, as `createLogger((line) => …)` (tests collect lines so). */
 export function createLogger(options: LoggerOptions | ((line: string) => void) = {}): Logger {
   const settings: LoggerOptions = typeof options === 'function' ? { write: options } : options;
-  const toTerminal = settings.write === undefined && process.stderr.isTTY === true;
+  const toTerminal = settings.write === undefined && process.stderr.isTTY;
   const format = settings.format ?? (toTerminal ? 'pretty' : 'json');
-  const color = settings.color ?? (toTerminal && process.env.NO_COLOR === undefined);
+  const color = settings.color ?? toTerminal;
   const write = settings.write ?? ((line: string) => void process.stderr.write(line));
   const destination: DestinationStream = {
     write: format === 'json' ? (line) => write(scrubSecrets(line)) : (line) => write(scrubSecrets(formatPrettyLine(line, color))),

@@ -77,6 +77,8 @@ export interface ProviderCall {
   model: string;
   requestId: string;
   signal: AbortSignal;
+  /** W3C trace context for the upstream request (`traceparent`, `tracestate`); HTTP providers send it. */
+  traceHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface EmbeddingCall {

@@ -67,3 +67,35 @@ describe('CircuitBreakers', () => {
     expect(breakers.wouldAdmit('p')).toBe(true);
   });
 });
+
+describe('CircuitBreakers change listener', () => {
+  it('announces closed → open → half-open → closed, a failed probe, and a pause by the upstream, once each', () => {
+    const clock = manualClock();
+    const breakers = new CircuitBreakers(clock, options);
+    const changes: Array<{ providerId: string; from: string; to: string; untilMs?: number; pause?: string }> = [];
+    breakers.onChange(({ providerId, from, to, untilMs, pause }) => changes.push({ providerId, from, to, ...(untilMs === undefined ? {} : { untilMs }), ...(pause === undefined ? {} : { pause }) }));
+    const opened = clock.now();
+    for (let index = 0; index < 3; index++) breakers.recordFailure('p', failure);
+    // Failing again while open (panic mode) lengthens the cool-down but changes nothing.
+    breakers.recordFailure('p', failure);
+    expect(breakers.state('p')).toBe('open');
+    clock.advance(60_000);
+    expect(breakers.state('p')).toBe('half-open');
+    expect(breakers.admit('p').allowed).toBe(true);
+    breakers.recordFailure('p', failure);
+    clock.advance(60_000);
+    breakers.admit('p');
+    breakers.recordSuccess('p');
+    breakers.recordSuccess('p');
+    breakers.recordFailure('q', new GatewayError('rate_limited', 'slow down', { retryAfterMs: 7_000 }));
+    expect(breakers.state('q')).toBe('paused');
+    expect(changes).toEqual([
+      { providerId: 'p', from: 'closed', to: 'open', untilMs: opened + 1000 },
+      { providerId: 'p', from: 'open', to: 'half-open' },
+      { providerId: 'p', from: 'half-open', to: 'open', untilMs: opened + 60_000 + 4000 },
+      { providerId: 'p', from: 'open', to: 'half-open' },
+      { providerId: 'p', from: 'half-open', to: 'closed' },
+      { providerId: 'q', from: 'closed', to: 'paused', untilMs: opened + 120_000 + 7000, pause: 'rate_limited' },
+    ]);
+  });
+});

@@ -37,6 +37,24 @@ export type BreakerStatus = { kind: 'admits' } | { kind: 'open'; until: number }
 
 export type BreakerVerdict = { allowed: true } | { allowed: false; reason: string; retryAfterMs: number };
 
+/** A circuit's state as operators see it (logs, metrics): `paused` is an open circuit the upstream asked for. */
+export type CircuitState = 'closed' | 'open' | 'half-open' | 'paused';
+
+export const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'open', 'half-open', 'paused'];
+
+/** One transition of one provider's circuit; `untilMs` (epoch) is when an open or paused circuit lets a trial through. */
+export interface CircuitChange {
+  providerId: string;
+  from: CircuitState;
+  to: CircuitState;
+  untilMs?: number;
+  pause?: PauseReason;
+  /** The failure that opened (or re-opened, or paused) the circuit. */
+  cause?: GatewayError;
+}
+
+export type CircuitChangeListener = (change: CircuitChange) => void;
+
 /**
  * Passive health per provider. Closed → open after `failureThreshold` consecutive failures (or at
  * once, as a pause, on a 429/503/529 carrying Retry-After) → half-open after the cool-down, letting
@@ -48,6 +66,7 @@ export type BreakerVerdict = { allowed: true } | { allowed: false; reason: strin
  */
 export class CircuitBreakers {
   private readonly states = new Map<string, BreakerState>();
+  private readonly listeners: CircuitChangeListener[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -66,6 +85,16 @@ export class CircuitBreakers {
       case 'open':
         return current.pause === undefined ? { kind: 'open', until: current.until } : { kind: 'paused', until: current.until, reason: current.pause };
     }
+  }
+
+  /** Told of every state change (closed → open, open → half-open → closed, paused by the upstream). */
+  onChange(listener: CircuitChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The provider's circuit as operators see it now. */
+  state(providerId: string): CircuitState {
+    return circuitStateOf(this.stateOf(providerId));
   }
 
   /** The breakers' clock, for callers that report how long a pause has left. */
@@ -99,6 +128,7 @@ export class CircuitBreakers {
     const state = this.states.get(providerId);
     if (state === undefined || (state.kind === 'closed' && state.failures === 0)) return;
     this.states.delete(providerId);
+    if (state.kind !== 'closed') this.announce(providerId, state, CLOSED);
   }
 
   /** Frees a claimed probe that never ran (no capacity after all), without judging the provider. */
@@ -113,7 +143,7 @@ export class CircuitBreakers {
     const retryAfter = error.retryAfterMs;
     if ((error.code === 'rate_limited' || error.code === 'overloaded') && retryAfter !== undefined && retryAfter > 0) {
       const until = now + Math.min(retryAfter, this.options.maxRetryAfterMs);
-      this.states.set(providerId, { kind: 'open', until, opens: state.opens, pause: error.code });
+      this.set(providerId, state, { kind: 'open', until, opens: state.opens, pause: error.code }, error);
       return;
     }
     if (state.kind === 'closed' && state.failures + 1 < this.options.failureThreshold) {
@@ -121,7 +151,7 @@ export class CircuitBreakers {
       return;
     }
     const cooldown = Math.min(this.options.cooldownMs * 2 ** state.opens, this.options.maxCooldownMs);
-    this.states.set(providerId, { kind: 'open', until: now + cooldown, opens: state.opens + 1 });
+    this.set(providerId, state, { kind: 'open', until: now + cooldown, opens: state.opens + 1 }, error);
   }
 
   describe(providerId: string): string {
@@ -141,14 +171,42 @@ export class CircuitBreakers {
     return state === undefined ? CLOSED : this.current(providerId, state);
   }
 
-  /** An open circuit whose time is up turns half-open. */
+  /** An open circuit whose time is up turns half-open (noticed, and announced, when next looked at). */
   private current(providerId: string, state: BreakerState): BreakerState {
     if (state.kind === 'open' && state.until <= this.clock.now()) {
       const halfOpen: BreakerState = { kind: 'half-open', probing: false, opens: state.opens };
-      this.states.set(providerId, halfOpen);
+      this.set(providerId, state, halfOpen);
       return halfOpen;
     }
     return state;
+  }
+
+  private set(providerId: string, from: BreakerState, to: BreakerState, cause?: GatewayError): void {
+    this.states.set(providerId, to);
+    this.announce(providerId, from, to, cause);
+  }
+
+  private announce(providerId: string, from: BreakerState, to: BreakerState, cause?: GatewayError): void {
+    const change: CircuitChange = { providerId, from: circuitStateOf(from), to: circuitStateOf(to) };
+    // An open circuit failing again in panic mode only lengthens its cool-down: not a change.
+    if (this.listeners.length === 0 || change.from === change.to) return;
+    if (to.kind === 'open') {
+      change.untilMs = to.until;
+      if (to.pause !== undefined) change.pause = to.pause;
+    }
+    if (cause !== undefined) change.cause = cause;
+    for (const listener of this.listeners) listener(change);
+  }
+}
+
+function circuitStateOf(state: BreakerState): CircuitState {
+  switch (state.kind) {
+    case 'closed':
+      return 'closed';
+    case 'half-open':
+      return 'half-open';
+    case 'open':
+      return state.pause === undefined ? 'open' : 'paused';
   }
 }
 

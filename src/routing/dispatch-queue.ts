@@ -158,6 +158,8 @@ export class DispatchQueue implements CapacitySignal {
           this.lastServed[this.classOf(waiter, this.options.now())] = waiter.team;
           waiter.resolve(taken);
         }
+        // A waiter's take() can free capacity and call notify() again, which sets `again`.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       } while (this.again);
     } finally {
       this.dispatching = false;

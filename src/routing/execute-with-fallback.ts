@@ -3,6 +3,7 @@ import type { ChatRequest } from '../canonical/chat-request.js';
 import { GatewayError } from '../canonical/gateway-error.js';
 import type { Policy } from '../governance/policy.js';
 import type { ServiceClass } from '../governance/principal.js';
+import type { RequestTrace } from '../observability/request-trace.js';
 import type { Clock } from '../platform/clock.js';
 import type { CapacityLease, ProviderResponse, StreamChunk, StreamResponse } from '../providers/provider.js';
 import type { RoutingDecisionEntry } from '../store/records.js';
@@ -34,13 +35,26 @@ export interface ExecutionContext {
   policyHolder?: string;
   /** The team (or key) the request is counted under when waiting: waiters are served fairly between teams. */
   team?: string;
+  /** The request's trace: each attempt becomes a span, whose context goes to the upstream. */
+  trace?: RequestTrace;
 }
 
 export interface ExecutionDependencies {
   breakers: CircuitBreakers;
   queue: DispatchQueue;
   clock: Clock;
+  observer?: ExecutionObserver;
 }
+
+/** Told of what operators watch in execution (logs, metrics). Must be cheap and must not throw. */
+export interface ExecutionObserver {
+  /** A candidate failed before answering; `failover` when the next one will be tried. */
+  attemptFailed(failure: { requestId: string; candidate: Candidate; error: GatewayError; failover: boolean; cancelled: boolean }): void;
+  /** A wait for capacity ended: capacity was taken, or the wait was refused or given up. */
+  waited(serviceClass: ServiceClass, ms: number, outcome: QueueWaitOutcome): void;
+}
+
+export type QueueWaitOutcome = 'served' | 'refused' | 'cancelled';
 
 /**
  * Tries the plan's candidates in order until one starts answering.
@@ -64,7 +78,7 @@ export async function executeWithFallback(plan: RoutePlan, context: ExecutionCon
   let lastError: GatewayError | undefined;
 
   for (;;) {
-    if (context.signal.aborted) throw new GatewayError('upstream_error', 'The caller went away', { retryable: false });
+    if (callerLeft(context.signal)) throw new GatewayError('upstream_error', 'The caller went away', { retryable: false });
     // The common case takes capacity at once, without going through the queue's promise.
     let reservation = states.take(queue, context.serviceClass);
     let panic = false;
@@ -84,8 +98,17 @@ export async function executeWithFallback(plan: RoutePlan, context: ExecutionCon
       if (reservation === undefined) {
         const waitStarted = clock.monotonic();
         const take = panic ? () => states.takePanic(states.panicOrder()) : () => states.take(undefined, context.serviceClass);
-        reservation = await queue.acquire({ serviceClass: context.serviceClass, team: context.team ?? context.requestId, providers, take, signal: context.signal });
-        context.queueMs += clock.monotonic() - waitStarted;
+        let outcome: QueueWaitOutcome = 'served';
+        try {
+          reservation = await queue.acquire({ serviceClass: context.serviceClass, team: context.team ?? context.requestId, providers, take, signal: context.signal });
+        } catch (error) {
+          outcome = callerLeft(context.signal) ? 'cancelled' : 'refused';
+          throw error;
+        } finally {
+          const waited = clock.monotonic() - waitStarted;
+          context.queueMs += waited;
+          dependencies.observer?.waited(context.serviceClass, waited, outcome);
+        }
       }
     }
     const { index, lease } = reservation;
@@ -97,20 +120,48 @@ export async function executeWithFallback(plan: RoutePlan, context: ExecutionCon
       return outcome.attempt;
     }
     const error = outcome.error;
-    states.failed(index, context.signal.aborted ? 'cancelled: the caller went away' : error.message);
+    const cancelled = callerLeft(context.signal);
+    states.failed(index, cancelled ? 'cancelled: the caller went away' : error.message);
     if (isProviderFault(error)) breakers.recordFailure(candidate.provider.id, error);
     else if (!panic) breakers.releaseProbe(candidate.provider.id);
-    if (!error.retryable || context.signal.aborted) throw error;
+    dependencies.observer?.attemptFailed({ requestId: context.requestId, candidate, error, failover: error.retryable && !cancelled, cancelled });
+    if (!error.retryable || cancelled) throw error;
     lastError = error;
   }
+}
+
+/** Read anew at each use: the caller can leave during any await (a narrowed property read would not say so). */
+function callerLeft(signal: AbortSignal): boolean {
+  return signal.aborted;
 }
 
 type AttemptOutcome = { attempt: Attempt; error?: undefined } | { attempt?: undefined; error: GatewayError };
 
 async function attemptCandidate(candidate: Candidate, lease: CapacityLease, context: ExecutionContext): Promise<AttemptOutcome> {
+  const { provider, model } = candidate;
+  const trace = context.trace?.attempt({ providerName: provider.name, providerKind: provider.kind, tier: provider.tier, model });
+  const outcome = await openCandidate(candidate, lease, context, trace?.headers);
+  if (outcome.attempt !== undefined) trace?.answering();
+  else trace?.failed(outcome.error);
+  return outcome;
+}
+
+async function openCandidate(
+  candidate: Candidate,
+  lease: CapacityLease,
+  context: ExecutionContext,
+  traceHeaders: Readonly<Record<string, string>> | undefined,
+): Promise<AttemptOutcome> {
   let response: ProviderResponse;
   try {
-    response = await candidate.provider.open({ lease, request: context.request, model: candidate.model, requestId: context.requestId, signal: context.signal });
+    response = await candidate.provider.open({
+      lease,
+      request: context.request,
+      model: candidate.model,
+      requestId: context.requestId,
+      signal: context.signal,
+      traceHeaders,
+    });
   } catch (error) {
     return { error: asGatewayError(error) };
   }

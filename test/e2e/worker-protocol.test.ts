@@ -25,7 +25,7 @@ function converse(url: string, frames: Array<string | Buffer>, options: { waitMs
     socket.on('open', () => {
       for (const frame of frames) socket.send(frame);
     });
-    socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+    socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8'))));
     socket.on('close', (code, reason) => {
       clearTimeout(timer);
       resolve({ code, reason: reason.toString(), messages });

@@ -86,7 +86,7 @@ export function requestsCommand(context: CliContext): CommandUnknownOpts {
       if (options.route !== undefined) query.set('route', options.route);
       if (options.caller !== undefined) query.set('key', idsNamed(options.caller, keys?.data ?? [], '--caller', 'API key').join(','));
       if (options.worker !== undefined) query.set('worker', idsNamed(options.worker, workerKeys?.data ?? [], '--worker', 'worker').join(','));
-      const result = (await api.call('GET', `/api/admin/requests?${query}`, undefined, { provider: '--provider', status: '--status', since: '--since' })) as {
+      const result = (await api.call('GET', `/api/admin/requests?${query.toString()}`, undefined, { provider: '--provider', status: '--status', since: '--since' })) as {
         data: RequestRecord[];
       };
       const names = await namesFor(api, context, options);

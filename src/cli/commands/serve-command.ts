@@ -2,10 +2,9 @@ import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-ty
 import { startServer } from '../../app/server-app.js';
 import { loadServerConfig, SERVE_FLAGS, type ConfigSource } from '../../config/server-config.js';
 import { systemClock } from '../../platform/clock.js';
-import { createLogger } from '../../platform/logger.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-errors.js';
-import { examples, withLogOptions } from '../options.js';
+import { cliLogger, examples, withLogOptions } from '../options.js';
 import { reportStartup } from './startup-report.js';
 
 const ENVIRONMENT_ONLY = `
@@ -35,7 +34,7 @@ export function serveCommand(context: CliContext): CommandUnknownOpts {
       }
       const { config, problems } = loadServerConfig(context.env, flags);
       if (config === undefined) throw new UsageError(problems.length === 1 ? `${problems[0]}` : `invalid configuration:\n  ${problems.join('\n  ')}`);
-      const logger = createLogger({ level: options.logLevel, ...(options.logFormat === undefined ? {} : { format: options.logFormat }) });
+      const logger = cliLogger(options, context.env);
       // A gateway that dies takes every stream of the company with it. Requests are answered by the
       // dispatcher whatever they throw; what escapes elsewhere (a socket or timer callback) is logged
       // with its stack and the process keeps serving (docs/decisions.md).

@@ -2,11 +2,11 @@ import { resolve } from 'node:path';
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { createOpenAiChatDialect } from '../../dialects/openai-chat/index.js';
 import { newId } from '../../platform/ids.js';
-import { createLogger, type Logger } from '../../platform/logger.js';
+import type { Logger } from '../../platform/logger.js';
 import { createOpenAiCompatibleEngine } from '../../workers/upstream/openai-compatible-engine.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-errors.js';
-import { commaList, DEFAULT_SERVER_URL, environmentVariableName, examples, httpUrl, positiveInteger, withLogOptions } from '../options.js';
+import { commaList, DEFAULT_SERVER_URL, environmentVariableName, cliLogger, examples, httpUrl, positiveInteger, withLogOptions } from '../options.js';
 import { installedClaudeBinary, requireLlamaEngine } from '../worker/engine-packages.js';
 import { startLoadProgress } from '../worker/load-progress.js';
 import { runWorker } from '../worker/run-worker.js';
@@ -137,8 +137,7 @@ function requireKey(key: string | undefined): string {
 }
 
 function workerLogger(options: { logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'; logFormat?: 'json' | 'pretty' }, context: CliContext): Logger {
-  void context;
-  return createLogger({ level: options.logLevel, ...(options.logFormat === undefined ? {} : { format: options.logFormat }) });
+  return cliLogger(options, context.env);
 }
 
 function flagsOf(attributes: string[]): string {

@@ -66,7 +66,7 @@ export function workersCommand(context: CliContext): CommandUnknownOpts {
           `  ${key}`,
           '',
           'This is the only time the key is shown. On the worker machine:',
-          `  AUXOT_WORKER_KEY=<key> AUXOT_SERVER_URL=${options.url} auxot worker ${'gpu|cli'} …`,
+          `  AUXOT_WORKER_KEY=<key> AUXOT_SERVER_URL=${options.url} auxot worker gpu|cli …`,
         ].join('\n'),
       );
     });

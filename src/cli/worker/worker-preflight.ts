@@ -81,6 +81,8 @@ export function checkClaudeCode(claudeBin: string, env: Readonly<Record<string, 
   }
   const probe = spawnSync(claudeBin, ['--version'], { encoding: 'utf8', timeout: 30_000, env: { PATH: env.PATH ?? '/usr/bin:/bin', HOME: env.HOME ?? '/tmp' } });
   if (probe.status !== 0) {
+    // A binary that failed to start leaves no output at all, whatever the types say.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     const said = `${probe.stderr ?? ''}${probe.stdout ?? ''}`.trim().split('\n')[0] ?? '';
     throw new CliError(
       `Claude Code at ${claudeBin} does not run (${probe.error?.message ?? `exit ${probe.status}`}${said === '' ? '' : `: ${said}`}); if its install script was skipped, run: npm rebuild @anthropic-ai/claude-code`,

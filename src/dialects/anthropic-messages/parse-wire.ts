@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { GatewayError, type GatewayErrorCode } from '../../canonical/gateway-error.js';
 
 export type WirePath = ReadonlyArray<string | number>;

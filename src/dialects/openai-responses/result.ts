@@ -30,14 +30,14 @@ export function decodeResult(body: unknown, deps: Pick<DialectDependencies, 'new
         if (text !== undefined) content.push({ type: 'text', text });
       }
     } else if (item.type === 'reasoning') {
-      const summary = Array.isArray(item.summary) ? item.summary.map((part) => String(recordOf(part).text ?? '')).join('\n\n') : '';
+      const summary = Array.isArray(item.summary) ? item.summary.map((part) => nonEmptyString(recordOf(part).text) ?? '').join('\n\n') : '';
       const signature = nonEmptyString(item.encrypted_content);
       if (summary !== '' || signature !== undefined) content.push({ type: 'reasoning', text: summary, ...(signature === undefined ? {} : { signature }) });
     } else if (item.type === 'function_call') {
       content.push({
         type: 'tool-call',
         callId: nonEmptyString(item.call_id) ?? deps.newId('call_'),
-        name: flatToolName(nonEmptyString(item.namespace), String(item.name ?? '')),
+        name: flatToolName(nonEmptyString(item.namespace), nonEmptyString(item.name) ?? ''),
         argumentsJson: typeof item.arguments === 'string' ? item.arguments : '',
       });
     }

@@ -157,7 +157,7 @@ export class EmbeddingsService {
         // `no_capacity` says nothing about the provider's health (a worker that cannot embed).
         if (failure.retryable && failure.code !== 'no_capacity') breakers.recordFailure(candidate.provider.id, failure);
         else breakers.releaseProbe(candidate.provider.id);
-        if (!failure.retryable || context.signal.aborted) throw failure;
+        if (!failure.retryable || callerLeft(context.signal)) throw failure;
         lastError = failure;
       }
     }
@@ -213,4 +213,9 @@ export class EmbeddingsService {
       policyDecisions,
     });
   }
+}
+
+/** Read through a call: the signal may have aborted during the awaits since it was last checked. */
+function callerLeft(signal: AbortSignal): boolean {
+  return signal.aborted;
 }

@@ -34,9 +34,9 @@ export class InProcessRollingWindows implements RollingWindowStore {
 
   async settle(key: string, ticket: string, amount: number, now: number): Promise<void> {
     const window = this.windows.get(key);
-    const id = Number(ticket);
-    const entry = window?.entries.find((candidate, index) => index >= (window?.head ?? 0) && candidate.ticket === id);
     if (window === undefined) return;
+    const id = Number(ticket);
+    const entry = window.entries.find((candidate, index) => index >= window.head && candidate.ticket === id);
     if (entry !== undefined) {
       window.sum += amount - entry.amount;
       entry.amount = amount;

@@ -26,8 +26,10 @@ export function exportEndpoint<Input extends z.ZodObject>(
     try {
       const principal = await authenticator.authenticate(callerKey(request.headers));
       const query = Object.fromEntries(new URL(request.url ?? '/', 'http://localhost').searchParams);
-      const { format: kind, ...input } = parseInput(schema, query) as z.output<typeof schema>;
-      const iterator = records(principal, input as z.output<Input>)[Symbol.asyncIterator]();
+      const parsed: Record<string, unknown> = parseInput(schema, query);
+      const kind = parsed.format === 'csv' ? 'csv' : 'jsonl';
+      delete parsed.format;
+      const iterator = records(principal, parsed as z.output<Input>)[Symbol.asyncIterator]();
       // The first page is read before the status goes out, so a refusal is still a proper error.
       let next = await iterator.next();
       response.writeHead(200, {
@@ -75,6 +77,6 @@ function csvRow(columns: readonly string[], record: Record<string, unknown>): st
 /** RFC 4180: quote cells holding a comma, quote or line break; objects as JSON. */
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

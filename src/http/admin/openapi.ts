@@ -52,7 +52,7 @@ export function openApiDocument(routes: readonly AdminRoute[], operations: Reado
   }
   for (const extra of extras) {
     paths[extra.path] ??= {};
-    (paths[extra.path] as Record<string, unknown>).get = { operationId: `${extra.path.split('/').slice(3).join('.')}`, summary: extra.summary, parameters: queryParameters(extra.query), responses: extra.responses };
+    (paths[extra.path] as Record<string, unknown>).get = { operationId: extra.path.split('/').slice(3).join('.'), summary: extra.summary, parameters: queryParameters(extra.query), responses: extra.responses };
   }
   return {
     openapi: '3.1.0',

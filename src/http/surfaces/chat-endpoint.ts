@@ -9,6 +9,7 @@ import { parseJsonBody, readBody } from '../read-body.js';
 import type { RouteHandler } from '../router.js';
 import { sendDialectError } from '../send.js';
 import { answerableError } from '../../gateway/unexpected-error.js';
+import { incomingTraceContext } from '../../observability/request-trace.js';
 import { refuseLoop, type SurfaceContext, type SurfaceDialect } from './surface-context.js';
 
 /** Caller headers that matter to an upstream of the same dialect; nothing else is forwarded. */
@@ -33,6 +34,7 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
     const receivedAt = context.clock.monotonic();
     const receivedAtEpochMs = context.clock.now();
     const sink = new NodeResponseSink(response);
+    const trace = context.tracer.start({ requestId, surface, parent: incomingTraceContext(request.headers) });
     let principal: Principal | undefined;
     let model: string | undefined;
     let stream = false;
@@ -58,24 +60,25 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
         signal: sink.signal,
         receivedAt,
         receivedAtEpochMs,
+        trace,
       });
     } catch (thrown) {
       const error = answerableError(thrown, context.logger, { requestId, surface });
       const status = sendDialectError(response, dialect, error, requestId);
-      context.requestLog.append(
-        rejectedRequestRecord({
-          requestId,
-          surface,
-          orgId: context.orgId,
-          principal,
-          model,
-          stream,
-          error,
-          status,
-          startedAt: receivedAtEpochMs,
-          totalMs: context.clock.monotonic() - receivedAt,
-        }),
-      );
+      const record = rejectedRequestRecord({
+        requestId,
+        surface,
+        orgId: context.orgId,
+        principal,
+        model,
+        stream,
+        error,
+        status,
+        startedAt: receivedAtEpochMs,
+        totalMs: context.clock.monotonic() - receivedAt,
+      });
+      context.requestLog.append(record, principal);
+      trace.end({ record });
     }
   };
 }

@@ -6,6 +6,7 @@ import type { Authenticator } from '../../governance/authenticator.js';
 import type { RequestLogWriter } from '../../governance/request-log-writer.js';
 import type { Clock } from '../../platform/clock.js';
 import type { HopMarker } from '../../platform/hop-marker.js';
+import type { RequestTracer } from '../../observability/request-trace.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import type { RouteSource } from '../../routing/route-planner.js';
@@ -21,6 +22,8 @@ export interface SurfaceContext {
   routes: RouteSource & { names(): string[] };
   clock: Clock;
   logger: Logger;
+  /** Starts each chat request's trace (a pass-through of the caller's trace context when tracing is off). */
+  tracer: RequestTracer;
   /** This deployment's hop marker: a request that already carries it is a loop. */
   hop: HopMarker;
   maxBodyBytes: number;

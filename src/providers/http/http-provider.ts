@@ -129,7 +129,7 @@ export class HttpProvider implements Provider {
         origin: this.origin,
         path: this.basePath + path,
         method: 'POST',
-        headers: this.headers(passthrough ? request.source.headers : {}, upstreamStreams, request.source.via),
+        headers: this.headers(passthrough ? request.source.headers : {}, upstreamStreams, request.source.via, call.traceHeaders),
         body,
         signal: call.signal,
         headersTimeout:
@@ -218,11 +218,17 @@ export class HttpProvider implements Provider {
     // The shared dispatcher belongs to the composition root.
   }
 
-  private headers(callerHeaders: Record<string, string>, stream: boolean, via: string | undefined): Record<string, string> {
+  private headers(
+    callerHeaders: Record<string, string>,
+    stream: boolean,
+    via: string | undefined,
+    traceHeaders: Readonly<Record<string, string>> = {},
+  ): Record<string, string> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: stream ? 'text/event-stream' : 'application/json',
       via: this.dependencies.hop.viaFor(via),
+      ...traceHeaders,
       ...this.profile.authHeaders(this.config.apiKey),
     };
     if (this.profile.dialect === 'anthropic-messages') {
@@ -281,7 +287,7 @@ function releasingIterator<T>(source: AsyncGenerator<T>, release: () => void): A
     },
     async return(value?: unknown) {
       release();
-      return source.return(value as T);
+      return source.return(value);
     },
   };
 }

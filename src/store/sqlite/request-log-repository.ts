@@ -27,7 +27,7 @@ export class SqliteRequestLogRepository implements RequestLogRepository {
     database: Libsql.Database,
   ) {
     const rowPlaceholders = `(${COLUMNS.map(() => '?').join(', ')})`;
-    const insert = (rows: number): Libsql.Statement<unknown[]> =>
+    const insert = (rows: number): Libsql.Statement =>
       database.prepare(`INSERT INTO request_log (${COLUMNS.join(', ')}) VALUES ${Array(rows).fill(rowPlaceholders).join(', ')}`);
     const insertOne = insert(1);
     const insertMany = insert(ROWS_PER_STATEMENT);

@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Libsql from 'libsql';
-import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
 import type { Store } from '../store.js';
 import { SqliteConfigChangeRepository, SqliteRequestBodyRepository } from './audit-repositories.js';
 import { SqliteApiKeyRepository, SqliteOrganizationRepository } from './identity-repositories.js';
@@ -12,6 +12,7 @@ import { SqliteStoredResponseRepository } from './stored-response-repository.js'
 import type { Database } from './schema.js';
 import { SqliteMembershipRepository, SqliteServiceAccountRepository, SqliteTeamRepository, SqliteUserRepository } from './team-repositories.js';
 import { SqliteUsageRepository } from './usage-repository.js';
+import { storeReadiness } from './store-readiness.js';
 
 /**
  * The embedded default: one SQLite file under the data directory. The driver is `libsql`, whose
@@ -24,7 +25,9 @@ export async function openSqliteStore(path: string): Promise<Store> {
   // WAL + NORMAL: a crash can lose the last commits but never corrupts; audit writes are batched anyway.
   database.exec('PRAGMA synchronous = NORMAL');
   database.exec('PRAGMA foreign_keys = ON');
-  database.exec('PRAGMA busy_timeout = 5000');
+  // Another process holding the write lock makes a write wait this long, synchronously, with every
+  // request in flight stalled behind it; the request log writer backs off and retries instead.
+  database.exec('PRAGMA busy_timeout = 250');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrate(db);
   const writes = new WriteQueue();
@@ -57,9 +60,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
           throw error;
         }
       }),
-    ping: async () => {
-      await sql`SELECT 1`.execute(db);
-    },
+    readiness: storeReadiness(database, Object.keys(migrations)),
     close: () => db.destroy(),
   };
   return store;
@@ -93,5 +94,5 @@ const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migra
 
 async function migrate(db: Kysely<Database>): Promise<void> {
   const { error } = await new Migrator({ db, provider }).migrateToLatest();
-  if (error !== undefined) throw new Error(`store migration failed: ${String(error)}`, { cause: error });
+  if (error !== undefined) throw new Error(`store migration failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, { cause: error });
 }

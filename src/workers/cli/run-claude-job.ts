@@ -61,6 +61,8 @@ export async function runClaudeJob(run: ClaudeJobRun): Promise<void> {
     run.end();
   };
   run.stop.addEventListener('abort', onStop, { once: true });
+  // Stopped before the listener was attached.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   if (run.stop.aborted) onStop();
   // stdin stays open until the result line: Claude Code reads user messages until EOF, and an early
   // EOF has made 2.1.197 exit with no output (docs/wire-formats.md §4.3). Closing it after the result ends the session.

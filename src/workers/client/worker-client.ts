@@ -85,7 +85,7 @@ export class WorkerClient {
         ...(this.options.engine.embed === undefined ? {} : { features: [EMBEDDINGS_FEATURE] }),
       });
     });
-    socket.on('message', (data: WebSocket.RawData) => this.receive(String(data)));
+    socket.on('message', (data: WebSocket.RawData) => this.receive(rawText(data)));
     socket.on('error', (error: Error) => this.options.logger.warn('connection error', { server: url, error: error.message }));
     socket.on('close', (code: number, reason: Buffer) => this.onClose(code, reason.toString('utf8')));
   }
@@ -149,12 +149,17 @@ export class WorkerClient {
         },
       });
       for await (const event of events) {
-        if (controller.signal.aborted) break;
-        if (firstTokenMs === undefined && isContent(event)) firstTokenMs = performance.now() - started;
         if (event.type === 'usage') usage = mergeUsage(usage, event.usage);
+        // Cancelled: nothing more is sent, but the events are read until the engine has stopped,
+        // for the usage it reports of what it did generate (logged below).
+        if (controller.signal.aborted) continue;
+        if (firstTokenMs === undefined && isContent(event)) firstTokenMs = performance.now() - started;
         this.send({ type: 'job-event', jobId, event: toWireEvent(event) });
       }
-      if (controller.signal.aborted) return;
+      if (controller.signal.aborted) {
+        this.options.logger.info('job cancelled; the engine stopped', { jobId, outputTokens: usage.outputTokens });
+        return;
+      }
       this.send({
         type: 'job-done',
         jobId,
@@ -221,4 +226,10 @@ function toSocketUrl(serverUrl: string): string {
   else if (url.protocol === 'https:') url.protocol = 'wss:';
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/ws`;
   return url.toString();
+}
+
+/** A frame's text: ws hands over one Buffer, or its fragments, or an ArrayBuffer, depending on binaryType. */
+function rawText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
 }

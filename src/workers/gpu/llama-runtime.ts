@@ -1,6 +1,7 @@
+import type * as NodeLlamaCpp from 'node-llama-cpp';
 import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 
-export type LlamaCppModule = typeof import('node-llama-cpp');
+export type LlamaCppModule = typeof NodeLlamaCpp;
 
 /** Everything loaded once per engine: the library, the model, one context with a sequence per slot. */
 export interface LlamaRuntime {

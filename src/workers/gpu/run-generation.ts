@@ -137,6 +137,8 @@ async function generate(
     // Not every wrapper streams parameters; calls that were not streamed arrive whole here.
     for (const call of (result.functionCalls ?? []).slice(streamed.size)) {
       feed({ type: 'tool-call-start', callId: job.newId('call_'), name: call.functionName });
+      // node-llama-cpp types `params` from the function map; at run time a call without arguments has none.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       feed({ type: 'tool-call-arguments', json: JSON.stringify(call.params ?? {}) });
       feed({ type: 'tool-call-end' });
     }

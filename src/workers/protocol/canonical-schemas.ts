@@ -134,6 +134,6 @@ export type WireEvent = z.infer<typeof wireEventSchema>;
 
 /** Events are identical on the wire except errors, which travel as plain objects. */
 export function toWireEvent(event: ChatEvent): WireEvent {
-  if (event.type !== 'error') return event as WireEvent;
+  if (event.type !== 'error') return event;
   return { type: 'error', error: { code: event.error.code, message: event.error.message, retryable: event.error.retryable } };
 }

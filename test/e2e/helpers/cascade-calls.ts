@@ -20,13 +20,14 @@ export async function ask(
   server: TestServer,
   model: string,
   prompt: string,
-  options: { key?: string; tools?: unknown[]; stream?: boolean } = {},
+  options: { key?: string; tools?: unknown[]; stream?: boolean; signal?: AbortSignal } = {},
 ): Promise<Answer> {
   const stream = options.stream ?? false;
   const response = await fetch(`${server.url}/api/openai/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${options.key ?? server.adminKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ model, stream, messages: [{ role: 'user', content: prompt }], ...(options.tools === undefined ? {} : { tools: options.tools }) }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   const raw = await response.text();
   const body: any = stream && response.status === 200 ? undefined : JSON.parse(raw);

@@ -30,7 +30,7 @@ export function float32Base64(vector: readonly number[]): string {
 export function embeddingsBody(body: unknown, options: { floatOnly: boolean }): { status: number; body: Record<string, unknown> } {
   const request = isRecord(body) ? body : {};
   const input = request['input'];
-  const texts = typeof input === 'string' ? [input] : Array.isArray(input) && input.every((item) => typeof item === 'string') ? (input as string[]) : undefined;
+  const texts = typeof input === 'string' ? [input] : Array.isArray(input) && input.every((item) => typeof item === 'string') ? input : undefined;
   if (typeof request['model'] !== 'string' || texts === undefined || texts.length === 0) {
     return { status: 400, body: { error: { message: "'input' must be a string or an array of strings", type: 'invalid_request_error', param: 'input', code: null } } };
   }

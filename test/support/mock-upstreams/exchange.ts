@@ -19,7 +19,7 @@ export class Exchange {
     readonly wire: DialectWire,
     readonly requestId: string,
     readonly ids: TurnIds,
-    onAbort: () => void,
+    private readonly onProgress: () => void,
   ) {
     response.on('finish', () => {
       record.completedAt = performance.now();
@@ -28,7 +28,7 @@ export class Exchange {
       this.isClosedFlag = true;
       if (!response.writableFinished && !this.isEndedByMock) {
         record.abortedAt = performance.now();
-        onAbort();
+        onProgress();
       }
     });
   }
@@ -82,7 +82,11 @@ export class Exchange {
         resolve();
       };
       this.response.once('close', settle);
-      this.response.write(piece, settle);
+      this.response.write(piece, () => {
+        this.record.bytesWritten = (this.record.bytesWritten ?? 0) + piece.length;
+        this.onProgress();
+        settle();
+      });
     });
   }
 }

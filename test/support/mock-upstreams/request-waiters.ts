@@ -11,6 +11,7 @@ interface Waiter<T> {
 export class RequestWaiters {
   private readonly countWaiters = new Set<Waiter<RecordedRequest[]>>();
   private readonly abortWaiters = new Set<Waiter<number>>();
+  private readonly byteWaiters = new Set<Waiter<true>>();
 
   waitForCount(requests: RecordedRequest[], n: number, timeoutMs: number): Promise<RecordedRequest[]> {
     const check = (): RecordedRequest[] | undefined => (requests.length >= n ? [...requests] : undefined);
@@ -24,14 +25,21 @@ export class RequestWaiters {
     return this.wait(this.abortWaiters, check, timeoutMs, describe);
   }
 
-  /** Re-checks every pending wait; call after a request arrives or is aborted. */
+  waitForBytes(request: RecordedRequest, bytes: number, timeoutMs: number): Promise<true> {
+    const check = (): true | undefined => ((request.bytesWritten ?? 0) >= bytes ? true : undefined);
+    const describe = (): string => `the mock wrote ${request.bytesWritten ?? 0} of ${bytes} bytes to ${request.method} ${request.path} within ${timeoutMs} ms`;
+    return this.wait(this.byteWaiters, check, timeoutMs, describe);
+  }
+
+  /** Re-checks every pending wait; call after a request arrives, is aborted, or is written to. */
   notify(): void {
     settleReady(this.countWaiters);
     settleReady(this.abortWaiters);
+    settleReady(this.byteWaiters);
   }
 
   cancelAll(reason: string): void {
-    for (const waiters of [this.countWaiters, this.abortWaiters] as Array<Set<Waiter<unknown>>>) {
+    for (const waiters of [this.countWaiters, this.abortWaiters, this.byteWaiters] as Array<Set<Waiter<unknown>>>) {
       for (const waiter of waiters) {
         clearTimeout(waiter.timer);
         waiter.reject(new Error(reason));

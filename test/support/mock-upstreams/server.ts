@@ -72,6 +72,10 @@ class MockUpstreamServer implements MockUpstream {
     return this.waiters.waitForAbort(request, timeoutMs);
   }
 
+  async waitForBytes(request: RecordedRequest, bytes: number, timeoutMs = 5000): Promise<void> {
+    await this.waiters.waitForBytes(request, bytes, timeoutMs);
+  }
+
   releaseHanging(): void {
     for (const exchange of this.hanging) exchange.destroy();
     this.hanging.clear();

@@ -82,6 +82,8 @@ export interface RecordedRequest {
   abortedAt?: number;
   /** Set when the mock finished writing its whole response. */
   completedAt?: number;
+  /** Response body bytes written (and flushed) so far. */
+  bytesWritten?: number;
 }
 
 export interface MockUpstream {
@@ -98,6 +100,8 @@ export interface MockUpstream {
   readonly allRequests: RecordedRequest[];
   /** Scenarios consumed in order by chat requests; when the queue is empty the handler (or a default turn) answers. */
   enqueue(...scenarios: Scenario[]): void;
+  /** Resolves once the mock has written at least `bytes` of its response body to this request. */
+  waitForBytes(request: RecordedRequest, bytes: number, timeoutMs?: number): Promise<void>;
   /** Decide per request (e.g. answer with a tool call first, then text once a tool result is in the messages). */
   setHandler(handler: (request: RecordedRequest) => Scenario): void;
   /** Resolves with the chat requests so far once at least n have arrived (rejects after timeoutMs, default 5000). */
