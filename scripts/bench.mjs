@@ -15,6 +15,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ADMIN_KEY = 'axk_bench-owner-key-5e8b2d9f4a7c1e3b60';
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const children = [];
+// The server's JSON start-up line that carries the port it listens on.
+const LISTENING = /"url":"http:\/\/[\d.]+:(\d+)","msg":"auxot listening"/;
 
 function pinned(cpu, command, args, options = {}) {
   const child = hasTaskset ? spawn('taskset', ['-c', String(cpu), command, ...args], options) : spawn(command, args, options);
@@ -76,7 +78,7 @@ async function main() {
   const mockOrigin = `http://127.0.0.1:${mockPort}`;
   const bare = await startAndWait(0, ['bench/bare-proxy.mjs', '0', mockOrigin], /ready (\d+)/);
   const barePort = Number(bare.match[1]);
-  const auxot = await startAndWait(0, ['dist/main.js', 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], /auxot listening url=http:\/\/[\d.]+:(\d+)/, {
+  const auxot = await startAndWait(0, ['dist/main.js', 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--log-format', 'json'], LISTENING, {
     AUXOT_ADMIN_KEY: ADMIN_KEY,
     AUXOT_BREAKER_FAILURES: '1000000000',
     AUXOT_QUEUE_MAX_WAIT_MS: '60000',
