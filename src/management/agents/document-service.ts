@@ -12,7 +12,7 @@ export const MAX_CONTEXT_FILE_BYTES = 64 * 1024;
 const MAX_SKILL_BYTES = 256 * 1024;
 
 const scope = z.string().min(1).default('org').describe("'org', 'team:<team>' or 'user' (the caller)");
-const skillFile = z.object({ path: z.string().min(1).max(255).regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'a relative path without ..'), content: z.string().max(MAX_SKILL_BYTES) }).strict();
+const skillFile = z.object({ path: z.string().min(1).max(255).regex(/^[A-Za-z0-9_-][A-Za-z0-9._/-]*$/, 'a relative path'), content: z.string().max(MAX_SKILL_BYTES) }).strict();
 
 export const putSkillInput = z
   .object({
@@ -69,6 +69,8 @@ export class DocumentService {
 
   async putSkill(actor: Principal, input: z.output<typeof putSkillInput>): Promise<SkillView> {
     checkSkill({ name: input.skill, description: input.description });
+    const escaping = input.files.find((file) => file.path.split('/').includes('..'));
+    if (escaping !== undefined) throw new GatewayError('invalid_request', `A skill file path may not contain '..': ${escaping.path}`, { param: 'files' });
     const owner = await writableScope(this.context, actor, input.scope);
     const repository = this.context.store.agentStore.skills;
     const current = await repository.findByName(actor.orgId, owner, input.skill);
