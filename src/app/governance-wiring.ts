@@ -16,6 +16,10 @@ import { UserService } from '../management/governance/user-service.js';
 import type { AnyOperation } from '../management/operation.js';
 import { governanceOperations } from '../management/operations/governance-operations.js';
 import { platformOperations } from '../management/operations/platform-operations.js';
+import { agentOperations } from '../management/operations/agent-operations.js';
+import { AgentService } from '../management/agents/agent-service.js';
+import { AgentRunLedger } from '../management/agents/agent-run-ledger.js';
+import { DocumentService } from '../management/agents/document-service.js';
 import type { ProviderService } from '../management/provider-service.js';
 import type { RouteService } from '../management/route-service.js';
 import type { WorkerKeyService } from '../management/worker-key-service.js';
@@ -86,6 +90,12 @@ export async function wireGovernance(parts: GovernanceParts): Promise<Governance
       audit,
       settings: new SettingsService(context),
     }),
+    ...agentOperationsFor(context),
   ];
   return { admissions, audit, operations };
+}
+
+function agentOperationsFor(context: GovernanceContext): AnyOperation[] {
+  const documents = new DocumentService(context);
+  return agentOperations({ agents: new AgentService(context, documents), documents, runs: new AgentRunLedger(context) });
 }

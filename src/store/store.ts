@@ -16,6 +16,7 @@ import type {
   UsageRepository,
   UserRepository,
 } from './governance-repositories.js';
+import type { AgentStore } from './agent-repositories.js';
 
 /**
  * Persistence behind one interface per aggregate. The embedded SQLite implementation is the
@@ -36,6 +37,8 @@ export interface Store {
   readonly configChanges: ConfigChangeRepository;
   readonly usage: UsageRepository;
   readonly requestBodies: RequestBodyRepository;
+  /** Agents, skills, context files and agent runs. */
+  readonly agentStore: AgentStore;
   /** Runs `work` in one transaction: a change and its audit record are written together or not at all. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** Whether the store answers and is migrated to this version's schema (for `/readyz`). */

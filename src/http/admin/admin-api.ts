@@ -57,6 +57,20 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'GET', path: '/api/admin/changes', operation: 'audit.changes' },
   { method: 'GET', path: '/api/admin/settings', operation: 'settings.get' },
   { method: 'PATCH', path: '/api/admin/settings', operation: 'settings.update' },
+
+  { method: 'GET', path: '/api/admin/agents', operation: 'agents.list' },
+  { method: 'GET', path: '/api/admin/agents/:agent', operation: 'agents.get' },
+  { method: 'PUT', path: '/api/admin/agents/:agent', operation: 'agents.put' },
+  { method: 'DELETE', path: '/api/admin/agents/:agent', operation: 'agents.delete' },
+  { method: 'GET', path: '/api/admin/agent-runs', operation: 'agents.runs.list' },
+  { method: 'GET', path: '/api/admin/skills', operation: 'skills.list' },
+  { method: 'GET', path: '/api/admin/skills/:skill', operation: 'skills.get' },
+  { method: 'PUT', path: '/api/admin/skills/:skill', operation: 'skills.put' },
+  { method: 'DELETE', path: '/api/admin/skills/:skill', operation: 'skills.delete' },
+  { method: 'GET', path: '/api/admin/context-files', operation: 'contextFiles.list' },
+  { method: 'GET', path: '/api/admin/context-files/:contextFile', operation: 'contextFiles.get' },
+  { method: 'PUT', path: '/api/admin/context-files/:contextFile', operation: 'contextFiles.put' },
+  { method: 'DELETE', path: '/api/admin/context-files/:contextFile', operation: 'contextFiles.delete' },
 ];
 
 /** The parameter names of a path pattern (`/teams/:team/members/:user` → team, user). */

@@ -1,5 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import { governanceMigration } from './migration-003-governance.js';
+import { agentsMigration } from './migration-004-agents.js';
 
 /**
  * Schema history. Written with Kysely's schema builder and portable types so that the PostgreSQL
@@ -118,4 +119,5 @@ export const migrations: Record<string, Migration> = {
     },
   },
   '003-governance': governanceMigration,
+  '004-agents': agentsMigration,
 };

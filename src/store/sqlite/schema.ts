@@ -133,4 +133,8 @@ export interface Database {
     duration_buckets: string;
   };
   request_bodies: { request_id: string; org_id: string; started_at: number; request: string; response: string };
+  agents: { id: string; org_id: string; team_id: string | null; name: string; definition: string; created_at: number; updated_at: number };
+  skills: { id: string; org_id: string; scope: string; name: string; document: string; created_at: number; updated_at: number };
+  context_files: { id: string; org_id: string; scope: string; name: string; document: string; created_at: number; updated_at: number };
+  agent_runs: { id: string; org_id: string; agent_id: string; key_id: string; user_id: string | null; team_id: string | null; started_at: number; run: string };
 }

@@ -13,6 +13,7 @@ import type { Database } from './schema.js';
 import { SqliteMembershipRepository, SqliteServiceAccountRepository, SqliteTeamRepository, SqliteUserRepository } from './team-repositories.js';
 import { SqliteUsageRepository } from './usage-repository.js';
 import { storeReadiness } from './store-readiness.js';
+import { sqliteAgentStore } from './agent-repositories.js';
 
 /**
  * The embedded default: one SQLite file under the data directory. The driver is `libsql`, whose
@@ -46,6 +47,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     configChanges: new SqliteConfigChangeRepository(db),
     usage: new SqliteUsageRepository(db),
     requestBodies: new SqliteRequestBodyRepository(db),
+    agentStore: sqliteAgentStore(db),
     // One connection serves every query, so a transaction is BEGIN … COMMIT on it, with
     // transactions taking turns (a second BEGIN on the same connection would fail).
     transaction: (work) =>
