@@ -61,6 +61,9 @@ function looksSecret(token: string): boolean {
   const entropy = shannonEntropy(token);
   if (HEX.test(token)) return /[0-9]/.test(token) && /[a-f]/i.test(token) && entropy >= 3.0;
   if (/[0-9]/.test(token) && /[A-Za-z]/.test(token)) return entropy >= 3.5;
+  // Base64 of random bytes can hold no digit at all (about 1 in 8 for 24 bytes); mixed case is then
+  // the sign. A long CamelCase identifier may be redacted too: a lost word costs less than a leaked key.
+  if (/[a-z]/.test(token) && /[A-Z]/.test(token)) return entropy >= 3.5;
   // Letters only: random text reaches ~4.7 bits a character, camel-case names stay near 4.
   return token.length >= 32 && entropy >= 4.3;
 }
