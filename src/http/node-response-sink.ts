@@ -12,7 +12,7 @@ export class NodeResponseSink implements ResponseSink {
     response.on('drain', () => this.wake());
     response.once('close', () => {
       // Node's `req.on('close')` fires once the body is read; only the response closing before it
-      // finished means the caller hung up (reliability-security.md §2).
+      // finished means the caller hung up.
       if (!response.writableFinished) {
         this.peerGone = true;
         this.hangUp.abort();

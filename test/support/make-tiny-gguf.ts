@@ -2,9 +2,9 @@ import { writeFileSync } from 'node:fs';
 
 /**
  * Writes a tiny random-weight llama-architecture GGUF v3 so tests run real llama.cpp inference with
- * no download. Layout, metadata and the seeded generator follow Appendix A of
- * /work/shared/reference/agents-runtime.md; with the defaults the file is byte-identical to the
- * verified one (469,472 bytes, 21 tensors).
+ * no download. The layout and metadata are the minimum llama.cpp's llama architecture loads, and
+ * the weights come from a seeded generator; with the defaults the file is always the same
+ * 469,472 bytes with 21 tensors, checked against node-llama-cpp 3.22.1.
  * @see https://github.com/ggml-org/ggml/blob/master/docs/gguf.md
  */
 export interface TinyGgufOptions {
