@@ -33,6 +33,8 @@ export interface AgentRunInput {
   /** Called as each step ends (a streaming caller sees it at once). */
   onStep?: (step: AgentStepRecord) => void | Promise<void>;
   callbackUrl?: string;
+  /** The run's id when the caller needs it before the run starts (asynchronous runs). */
+  runId?: string;
 }
 
 export interface AgentRunOutcome {
@@ -89,7 +91,7 @@ export class AgentRuntime {
     const { agent } = prepared;
     const { principal, request, signal } = input;
     const run: AgentRunRecord = {
-      id: newId('run_'),
+      id: input.runId ?? newId('run_'),
       orgId: principal.orgId,
       agentId: agent.id,
       agentName: agent.name,

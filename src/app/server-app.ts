@@ -243,6 +243,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     operations: observability.operations,
     logger,
     workerIdentity: (key) => hub.identify(key),
+    agentRuns: { agents: store.agentStore, outboundAllowList: () => Promise.resolve([]) },
   });
   hub.attach(listener.server);
   listener.serve(app);

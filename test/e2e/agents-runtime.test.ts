@@ -207,4 +207,38 @@ describe('agents run by the server (agent:<name> on every chat surface)', () => 
       .toBe('cancelled');
     upstream.releaseHanging();
   });
+
+  const postRun = (agent: string, body: unknown, key = server.adminKey): Promise<Response> =>
+    fetch(`${server.url}/api/agents/${agent}/runs`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('runs an agent through the runs endpoint, synchronously and asynchronously with polling', async () => {
+    const sync = await postRun('triage-bot', { input: 'The API is down.' });
+    expect(sync.status).toBe(200);
+    const run = (await sync.json()) as { id: string; status: string; output: string; steps: Array<{ type: string }> };
+    expect(run).toMatchObject({ status: 'completed', output: 'Done. I followed: the triage skill.' });
+    expect(run.steps.map((step) => step.type)).toEqual(['model', 'tool', 'model']);
+
+    const accepted = await postRun('triage-bot', { messages: [{ role: 'user', content: 'The API is down.' }], async: true });
+    expect(accepted.status).toBe(202);
+    const { id } = (await accepted.json()) as { id: string };
+    expect(accepted.headers.get('location')).toBe(`/api/agents/runs/${id}`);
+    const poll = async (): Promise<{ status: string; output: string }> =>
+      (await (await fetch(`${server.url}/api/agents/runs/${id}`, { headers: { authorization: `Bearer ${server.adminKey}` } })).json()) as { status: string; output: string };
+    await expect.poll(async () => (await poll()).status).toBe('completed');
+    expect((await poll()).output).toBe('Done. I followed: the triage skill.');
+    const dana = await org.personWithKey('dina', 'data');
+    expect((await fetch(`${server.url}/api/agents/runs/${id}`, { headers: { authorization: `Bearer ${dana.key}` } })).status).toBe(404);
+  });
+
+  it('refuses a callback URL that resolves to an internal address, before running anything', async () => {
+    const from = upstream.requests.length;
+    for (const url of ['http://127.0.0.1:9/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/hook', 'http://10.1.2.3/hook']) {
+      const refused = await postRun('triage-bot', { input: 'x', async: true, callback_url: url });
+      expect(refused.status, url).toBe(400);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/callback_url refused/);
+    }
+    expect(since(from)).toHaveLength(0);
+    const bad = await postRun('triage-bot', { input: 'x', messages: [] });
+    expect(bad.status).toBe(400);
+  });
 });
