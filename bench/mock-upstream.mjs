@@ -31,6 +31,18 @@ function openAiStream(model, includeUsage, pieces) {
   return events;
 }
 
+// Models whose name contains "agent" behave like a model in an agent loop: a tool call first, then
+// (once the last message is a tool result) the answer.
+const openAiToolCall = (model) =>
+  JSON.stringify({
+    id: 'chatcmpl-bench-tool',
+    object: 'chat.completion',
+    created,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_bench', type: 'function', function: { name: 'load_skill', arguments: '{"name":"bench-skill"}' } }] }, logprobs: null, finish_reason: 'tool_calls' }],
+    usage: { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 },
+  });
+
 const anthropicWhole = (model) =>
   JSON.stringify({
     id: 'msg_bench',
@@ -114,7 +126,8 @@ const server = createServer((request, response) => {
         }
         return;
       }
-      const text = anthropic ? anthropicWhole(model) : responses ? responsesWhole(model) : openAiWhole(model);
+      const wantsTool = model.includes('agent') && body.messages?.at(-1)?.role !== 'tool';
+      const text = anthropic ? anthropicWhole(model) : responses ? responsesWhole(model) : wantsTool ? openAiToolCall(model) : openAiWhole(model);
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       response.end(text);
     };

@@ -22,7 +22,9 @@ const responses = (model, stream = false) => ({ model, input: 'Say hello.', max_
 
 /** Providers, routes and keys of the bench; returns the keys the targets use. */
 async function configure(base, mockOrigin) {
-  await admin(base, 'POST', '/api/admin/providers', { name: 'oai', kind: 'openai-compatible', baseUrl: `${mockOrigin}/v1`, models: ['bench-oai', 'bench-oai-long'] });
+  await admin(base, 'POST', '/api/admin/providers', { name: 'oai', kind: 'openai-compatible', baseUrl: `${mockOrigin}/v1`, models: ['bench-oai', 'bench-oai-long', 'bench-oai-agent'] });
+  await admin(base, 'PUT', '/api/admin/skills/bench-skill', { scope: 'org', description: 'A skill to load', body: 'Answer briefly.' });
+  await admin(base, 'PUT', '/api/admin/agents/bench-agent', { personality: 'You are brief.', skills: ['bench-skill'], model: 'bench-oai-agent', maxSteps: 4 });
   await admin(base, 'POST', '/api/admin/providers', { name: 'ant', kind: 'anthropic', baseUrl: mockOrigin, apiKey: 'sk-bench', models: ['bench-ant', 'bench-ant-long'] });
   await admin(base, 'POST', '/api/admin/providers', { name: 'openai', kind: 'openai', baseUrl: `${mockOrigin}/v1`, apiKey: 'sk-bench', models: ['bench-openai'] });
   await admin(base, 'POST', '/api/admin/providers', { name: 'gpu', kind: 'gpu-worker', models: ['bench-gpu'] });
@@ -119,6 +121,14 @@ async function main() {
   }
   for (const target of longStreams) await load({ url: target.url, headers: target.headers, body: target.body, concurrency: 1, warmup: 0, requests: 5, stream: true });
   const queue = { interactive: [], batch: [], interactiveP95: [], batchP95: [] };
+  // The agent loop: one run is 2 model calls and 1 tool call (load_skill); one direct call of the
+  // same model is 1 model call. What the loop adds per step is the run minus two direct calls, halved.
+  const agentRuns = { direct: [], run: [] };
+  const agentTargets = {
+    direct: { url: chatUrl, headers: openai, body: chat('bench-oai-agent') },
+    run: { url: chatUrl, headers: openai, body: chat('agent:bench-agent') },
+  };
+  for (const target of Object.values(agentTargets)) await load({ ...target, concurrency: 1, warmup: 0, requests: 500 });
   for (let round = 1; round <= ROUNDS; round++) {
     process.stderr.write(`round ${round}/${ROUNDS}\n`);
     for (const target of targets) {
@@ -142,6 +152,11 @@ async function main() {
       if (stream.errors > 0) throw new Error(`${target.name} long stream: errors`);
       longResults[target.name].ms.push(stream.p50);
       longResults[target.name].ttfb.push(stream.firstByteP50);
+    }
+    for (const [name, target] of Object.entries(agentTargets)) {
+      const measured = await load({ ...target, concurrency: 1, warmup: 100, requests: 1000 });
+      if (measured.errors > 0) throw new Error(`agent loop (${name}): errors during load`);
+      agentRuns[name].push(measured.p50);
     }
     const [interactive, batch] = await Promise.all([
       load({ url: chatUrl, headers: openai, body: chat('bench-slow'), concurrency: 8, warmup: 0, durationMs: 3000, headerToRecord: 'x-auxot-queue-ms' }),
@@ -203,6 +218,7 @@ async function main() {
     queue: { interactiveP50: median(queue.interactive), interactiveP95: median(queue.interactiveP95), batchP50: median(queue.batch), batchP95: median(queue.batchP95) },
     idleRss,
     loadedRss,
+    agentLoop: { directP50: median(agentRuns.direct), runP50: median(agentRuns.run), perStep: median(agentRuns.run.map((run, round) => (run - 2 * agentRuns.direct[round]) / 2)) },
   };
   const lines = [
     `Auxot bench — ${new Date().toISOString()} — node ${process.version}, ${ROUNDS} rounds (medians), taskset ${hasTaskset ? 'on' : 'off'}`,
@@ -219,6 +235,7 @@ async function main() {
     `routing overhead, 3 tiers configured (GPU and CLI down, cloud serves): ${(summary['auxot 3-tier route'].p50 - summary['auxot same-dialect'].p50).toFixed(3)} ms at p50 over a single-provider route`,
     `failover before first byte (first provider refuses the connection): ${(summary['auxot failover'].p50 - summary['auxot same-dialect'].p50).toFixed(3)} ms at p50 over a direct route, failed attempt included`,
     `queue wait under saturation (2 slots, 20 ms answers, 8 interactive + 8 batch callers): interactive p50 ${report.queue.interactiveP50.toFixed(1)} ms / p95 ${report.queue.interactiveP95.toFixed(1)} ms; batch p50 ${report.queue.batchP50.toFixed(1)} ms / p95 ${report.queue.batchP95.toFixed(1)} ms`,
+    `agent loop (2 model calls + load_skill at c=1): run p50 ${report.agentLoop.runP50.toFixed(3)} ms, one direct call ${report.agentLoop.directP50.toFixed(3)} ms: the loop adds ${report.agentLoop.perStep.toFixed(3)} ms per step`,
     `auxot RSS: idle ${idleRss.toFixed(1)} MB, after load ${loadedRss.toFixed(1)} MB`,
     '',
     'targets:',
@@ -226,7 +243,7 @@ async function main() {
   ];
   console.log(lines.join('\n'));
   mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(join(root, 'bench/results/latest.json'), JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, ...report, samples: { results, wideResults, longResults, queue } }, null, 2));
+  writeFileSync(join(root, 'bench/results/latest.json'), JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, ...report, samples: { results, wideResults, longResults, queue, agentRuns } }, null, 2));
   rmSync(dataDir, { recursive: true, force: true });
 }
 
