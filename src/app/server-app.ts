@@ -36,6 +36,7 @@ import { RetentionJob } from '../governance/retention.js';
 import type { AnyOperation } from '../management/operation.js';
 import { environmentProviders } from './environment-providers.js';
 import { wireGovernance } from './governance-wiring.js';
+import { wireTools } from './tool-wiring.js';
 import { HttpListener } from './http-listener.js';
 import { createObservability, createTracer } from './observability.js';
 import { dataDirectoryError, listenError, masterKeyError } from './startup-error.js';
@@ -210,6 +211,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     flushRequests: () => requestLog.flush(),
   });
   const { admissions } = governance;
+  const tools = wireTools({ context: governance.context, box: secrets, clock, logger });
+  const operations = [...governance.operations, ...tools.operations];
   const chatService = new ChatService({ planner, admissions, requestLog, clock, queue, breakers, logger, limits, observer: observability.execution });
   const storedResponses = new StoredResponses(store.responses, clock, DEFAULT_RESPONSE_RETENTION, {
     onError: (error) => logger.error('storing a response failed', { error: String(error) }),
@@ -235,7 +238,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     responses,
     storedResponses,
     embeddings: new EmbeddingsService({ planner, admissions, breakers, queue, requestLog, clock }),
-    admin: { authenticator, operations: governance.operations, audit: governance.audit, version: config.version ?? 'dev' },
+    admin: { authenticator, operations, audit: governance.audit, version: config.version ?? 'dev' },
     operations: observability.operations,
     logger,
     workerIdentity: (key) => hub.identify(key),
@@ -253,6 +256,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       await requestLog.close();
       await authenticator.close();
       await retention.close();
+      await tools.close();
       await tracer.close();
       for (const provider of registry.list()) await provider.close();
       await dispatcher.close();
@@ -266,7 +270,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     startup,
     queuedRequests: () => queue.size,
     routes: () => app.router.routes(),
-    operations: governance.operations,
+    operations,
     close,
   };
 }

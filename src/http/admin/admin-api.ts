@@ -71,6 +71,10 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'GET', path: '/api/admin/context-files/:contextFile', operation: 'contextFiles.get' },
   { method: 'PUT', path: '/api/admin/context-files/:contextFile', operation: 'contextFiles.put' },
   { method: 'DELETE', path: '/api/admin/context-files/:contextFile', operation: 'contextFiles.delete' },
+
+  { method: 'GET', path: '/api/admin/secrets', operation: 'secrets.list' },
+  { method: 'PUT', path: '/api/admin/secrets/:secret', operation: 'secrets.put' },
+  { method: 'DELETE', path: '/api/admin/secrets/:secret', operation: 'secrets.delete' },
 ];
 
 /** The parameter names of a path pattern (`/teams/:team/members/:user` → team, user). */
