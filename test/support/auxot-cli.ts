@@ -61,8 +61,8 @@ export function runAuxotAsync(args: string[], env: Record<string, string>, input
     if (input !== undefined) child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
-    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    child.stdout?.on('data', (data: Buffer) => (stdout += data.toString()));
+    child.stderr?.on('data', (data: Buffer) => (stderr += data.toString()));
     child.once('error', reject);
     child.once('close', (status) => resolve({ status, stdout, stderr }));
   });
