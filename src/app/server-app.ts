@@ -37,6 +37,9 @@ import type { AnyOperation } from '../management/operation.js';
 import { environmentProviders } from './environment-providers.js';
 import { wireGovernance } from './governance-wiring.js';
 import { wireTools } from './tool-wiring.js';
+import type { McpToolSource } from '../agents/mcp-tool-source.js';
+import type { McpConnectionPool } from '../agents/mcp/connection-pool.js';
+import type { ToolSource } from '../agents/tool-source.js';
 import { HttpListener } from './http-listener.js';
 import { createObservability, createTracer } from './observability.js';
 import { dataDirectoryError, listenError, masterKeyError } from './startup-error.js';
@@ -55,6 +58,10 @@ export interface RunningServer {
   routes(): Array<{ method: string; path: string }>;
   /** The management operations (what the admin API and, later, the Admin Agent run). */
   operations: readonly AnyOperation[];
+  /** What the agent runtime calls tools through: the MCP tool source and its connection pool. */
+  agentTools: { sources: readonly ToolSource[]; mcp: McpToolSource; pool: McpConnectionPool };
+  /** Who a key belongs to (as every surface authenticates it). */
+  authenticator: Authenticator;
   close(): Promise<void>;
 }
 
@@ -211,7 +218,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     flushRequests: () => requestLog.flush(),
   });
   const { admissions } = governance;
-  const tools = wireTools({ context: governance.context, box: secrets, clock, logger });
+  const tools = wireTools({ context: governance.context, box: secrets, clock, logger, dataDir: resolvePath(config.dataDir), childPath: config.childPath, version: config.version ?? 'dev' });
   const operations = [...governance.operations, ...tools.operations];
   const chatService = new ChatService({ planner, admissions, requestLog, clock, queue, breakers, logger, limits, observer: observability.execution });
   const storedResponses = new StoredResponses(store.responses, clock, DEFAULT_RESPONSE_RETENTION, {
@@ -271,6 +278,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     queuedRequests: () => queue.size,
     routes: () => app.router.routes(),
     operations,
+    agentTools: { sources: tools.toolSources, mcp: tools.mcp, pool: tools.pool },
+    authenticator,
     close,
   };
 }
