@@ -3,6 +3,7 @@ import { StartupError } from './app/startup-error.js';
 import type { CliContext } from './cli/cli-context.js';
 import { CliError, EXIT_CODES, UsageError } from './cli/cli-errors.js';
 import { buildProgram, CommanderError } from './cli/program.js';
+import { readSecretInput } from './cli/secret-input.js';
 
 /** The entry point and, with the CLI, the only reader of process.env and argv. */
 async function main(argv: string[]): Promise<number> {
@@ -12,6 +13,7 @@ async function main(argv: string[]): Promise<number> {
     stdoutIsTerminal: process.stdout.isTTY,
     stderrIsTerminal: process.stderr.isTTY,
     version: packageVersion(),
+    readSecret: (prompt) => readSecretInput(process.stdin, (text) => void process.stderr.write(text), prompt),
   };
   const writeErr = (text: string): void => void process.stderr.write(text);
   const program = buildProgram(context, writeErr);

@@ -26,6 +26,8 @@ import type { WorkerKeyService } from '../management/worker-key-service.js';
 import type { Store } from '../store/store.js';
 
 export interface GovernanceWiring {
+  /** What other management services share with governance's (store, audit trail, cache invalidation). */
+  context: GovernanceContext;
   admissions: Admissions;
   audit: AuditService;
   operations: AnyOperation[];
@@ -92,7 +94,7 @@ export async function wireGovernance(parts: GovernanceParts): Promise<Governance
     }),
     ...agentOperationsFor(context),
   ];
-  return { admissions, audit, operations };
+  return { context, admissions, audit, operations };
 }
 
 function agentOperationsFor(context: GovernanceContext): AnyOperation[] {

@@ -38,6 +38,10 @@ import { RetentionJob } from '../governance/retention.js';
 import type { AnyOperation } from '../management/operation.js';
 import { environmentProviders } from './environment-providers.js';
 import { wireGovernance } from './governance-wiring.js';
+import { wireTools } from './tool-wiring.js';
+import type { McpToolSource } from '../agents/mcp-tool-source.js';
+import type { McpConnectionPool } from '../agents/mcp/connection-pool.js';
+import type { ToolSource } from '../agents/tool-source.js';
 import { HttpListener } from './http-listener.js';
 import { createObservability, createTracer } from './observability.js';
 import { dataDirectoryError, listenError, masterKeyError } from './startup-error.js';
@@ -56,6 +60,10 @@ export interface RunningServer {
   routes(): Array<{ method: string; path: string }>;
   /** The management operations (what the admin API and, later, the Admin Agent run). */
   operations: readonly AnyOperation[];
+  /** What the agent runtime calls tools through: the MCP tool source and its connection pool. */
+  agentTools: { sources: readonly ToolSource[]; mcp: McpToolSource; pool: McpConnectionPool };
+  /** Who a key belongs to (as every surface authenticates it). */
+  authenticator: Authenticator;
   close(): Promise<void>;
 }
 
@@ -212,8 +220,10 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     flushRequests: () => requestLog.flush(),
   });
   const { admissions } = governance;
+  const tools = wireTools({ context: governance.context, box: secrets, clock, logger, dataDir: resolvePath(config.dataDir), childPath: config.childPath, version: config.version ?? 'dev' });
+  const operations = [...governance.operations, ...tools.operations];
   const chatService = new ChatService({ planner, admissions, requestLog, clock, queue, breakers, logger, limits, observer: observability.execution });
-  const agents = new AgentRuntime({ chatService, dialect: openai, clock, agents: store.agentStore, toolSources: [new LoadSkillSource(store.agentStore.skills)], newId, logger });
+  const agents = new AgentRuntime({ chatService, dialect: openai, clock, agents: store.agentStore, toolSources: [new LoadSkillSource(store.agentStore.skills), ...tools.toolSources], newId, logger });
   const storedResponses = new StoredResponses(store.responses, clock, DEFAULT_RESPONSE_RETENTION, {
     onError: (error) => logger.error('storing a response failed', { error: String(error) }),
   });
@@ -239,11 +249,11 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     responses,
     storedResponses,
     embeddings: new EmbeddingsService({ planner, admissions, breakers, queue, requestLog, clock }),
-    admin: { authenticator, operations: governance.operations, audit: governance.audit, version: config.version ?? 'dev' },
+    admin: { authenticator, operations, audit: governance.audit, version: config.version ?? 'dev' },
     operations: observability.operations,
     logger,
     workerIdentity: (key) => hub.identify(key),
-    agentRuns: { agents: store.agentStore, outboundAllowList: () => Promise.resolve([]) },
+    agentRuns: { agents: store.agentStore, outboundAllowList: async () => (await store.organizations.first())?.settings.outboundAllowList ?? [] },
   });
   hub.attach(listener.server);
   listener.serve(app);
@@ -258,6 +268,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       await requestLog.close();
       await authenticator.close();
       await retention.close();
+      await tools.close();
       await tracer.close();
       for (const provider of registry.list()) await provider.close();
       await dispatcher.close();
@@ -271,7 +282,9 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     startup,
     queuedRequests: () => queue.size,
     routes: () => app.router.routes(),
-    operations: governance.operations,
+    operations,
+    agentTools: { sources: tools.toolSources, mcp: tools.mcp, pool: tools.pool },
+    authenticator,
     close,
   };
 }

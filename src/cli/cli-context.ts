@@ -10,6 +10,8 @@ export interface CliContext {
   /** True when stderr is a terminal: readable logs and progress bars instead of JSON lines. */
   stderrIsTerminal: boolean;
   version: string;
+  /** Reads a secret from standard input: without echo on a terminal, whole from a pipe. */
+  readSecret(prompt: string): Promise<string>;
 }
 
 /** One command group (`auxot providers`, `auxot keys`, …): a function of the context, in its own file. */

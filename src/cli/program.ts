@@ -5,13 +5,14 @@ import { keysCommand } from './commands/keys-command.js';
 import { providersCommand } from './commands/providers-command.js';
 import { requestsCommand } from './commands/requests-command.js';
 import { routesCommand } from './commands/routes-command.js';
+import { secretsCommand } from './commands/secrets-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { skillsCommand } from './commands/skills-command.js';
 import { workerCommand } from './commands/worker-command.js';
 import { workersCommand } from './commands/workers-command.js';
 
 /** Every command group, in the order `auxot --help` lists them. A new group is one file and one line here. */
-const COMMAND_GROUPS: readonly CommandGroup[] = [serveCommand, providersCommand, routesCommand, keysCommand, workersCommand, requestsCommand, agentsCommand, skillsCommand, workerCommand];
+const COMMAND_GROUPS: readonly CommandGroup[] = [serveCommand, providersCommand, routesCommand, keysCommand, workersCommand, requestsCommand, agentsCommand, skillsCommand, secretsCommand, workerCommand];
 
 /** The `auxot` program. Commander parses; main.ts turns its errors into exit codes. */
 export function buildProgram(context: CliContext, writeErr: (text: string) => void): CommandUnknownOpts {

@@ -36,6 +36,8 @@ export interface ServerConfig {
   metricsToken: string | undefined;
   /** OpenTelemetry tracing; undefined (and nothing of OpenTelemetry loaded) without an OTLP endpoint. */
   tracing: TracingConfig | undefined;
+  /** PATH handed to stdio MCP servers, the one variable of Auxot's own environment they get. */
+  childPath: string;
 }
 
 export type ConfigSource = Record<string, string | undefined>;
@@ -138,6 +140,7 @@ export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { conf
       anthropic: anthropicApiKey === undefined ? undefined : { apiKey: anthropicApiKey, baseUrl: value.anthropicBaseUrl },
       metricsToken: blankToUndefined(env.AUXOT_METRICS_TOKEN),
       tracing: tracing.config,
+      childPath: blankToUndefined(env.PATH) ?? '/usr/local/bin:/usr/bin:/bin',
     },
   };
 }

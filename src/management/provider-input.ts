@@ -32,7 +32,7 @@ const name = z
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, 'use 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 /** An http(s) URL with a host; written so the OpenAPI document can say exactly what is accepted. */
-const httpUrl = z
+export const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
   .regex(/^https?:\/\/[^\s/?#]+/, 'must be an http:// or https:// URL with a host')
   .meta({ format: 'uri' });

@@ -18,6 +18,11 @@ export interface OrganizationRecord {
 export interface OrganizationSettings {
   /** Request records, stored bodies and configuration changes older than this are deleted. */
   retentionDays?: number;
+  /**
+   * Internal targets (loopback, private, link-local ranges) that MCP servers and callbacks may be
+   * reached at anyway: host names, addresses or CIDR ranges.
+   */
+  outboundAllowList?: string[];
 }
 
 export interface ApiKeyRecord {

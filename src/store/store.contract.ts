@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { ApiKeyRecord, ProviderRecord, RequestLogRecord, StoredResponseRecord } from './records.js';
 import { runGovernanceStoreContract } from './governance-store.contract.js';
+import { runSecretStoreContract } from './secret-store.contract.js';
 import type { Store } from './store.js';
 
 /**
@@ -46,6 +47,7 @@ export function runStoreContract(create: () => Promise<Store>): void {
   });
 
   runGovernanceStoreContract(create);
+  runSecretStoreContract(create);
 
   it('keeps the organization and finds api keys by hash and id, and revokes them once', async () => {
     const store = await create();

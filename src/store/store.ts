@@ -17,6 +17,7 @@ import type {
   UserRepository,
 } from './governance-repositories.js';
 import type { AgentStore } from './agent-repositories.js';
+import type { McpConnectionRepository, SecretRepository } from './secret-repositories.js';
 
 /**
  * Persistence behind one interface per aggregate. The embedded SQLite implementation is the
@@ -39,6 +40,10 @@ export interface Store {
   readonly requestBodies: RequestBodyRepository;
   /** Agents, skills, context files and agent runs. */
   readonly agentStore: AgentStore;
+  /** Named credentials, sealed with the master key. */
+  readonly secrets: SecretRepository;
+  /** MCP servers agents can attach, with their tool approvals. */
+  readonly mcpConnections: McpConnectionRepository;
   /** Runs `work` in one transaction: a change and its audit record are written together or not at all. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** Whether the store answers and is migrated to this version's schema (for `/readyz`). */

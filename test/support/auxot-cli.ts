@@ -53,14 +53,16 @@ export function logEntries(output: string): Array<Record<string, any>> {
 /**
  * Runs one `auxot …` command without blocking this process: needed whenever the command talks to a
  * server running inside the test process (a mock upstream, an HTTP stub), which must keep answering.
+ * `input`, when given, is piped to its standard input.
  */
-export function runAuxotAsync(args: string[], env: Record<string, string>): Promise<CliResult> {
+export function runAuxotAsync(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AUXOT_MAIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [AUXOT_MAIN, ...args], { env: childEnv(env), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
-    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    child.stdout?.on('data', (data: Buffer) => (stdout += data.toString()));
+    child.stderr?.on('data', (data: Buffer) => (stderr += data.toString()));
     child.once('error', reject);
     child.once('close', (status) => resolve({ status, stdout, stderr }));
   });

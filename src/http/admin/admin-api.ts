@@ -71,6 +71,17 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'GET', path: '/api/admin/context-files/:contextFile', operation: 'contextFiles.get' },
   { method: 'PUT', path: '/api/admin/context-files/:contextFile', operation: 'contextFiles.put' },
   { method: 'DELETE', path: '/api/admin/context-files/:contextFile', operation: 'contextFiles.delete' },
+
+  { method: 'GET', path: '/api/admin/secrets', operation: 'secrets.list' },
+  { method: 'PUT', path: '/api/admin/secrets/:secret', operation: 'secrets.put' },
+  { method: 'DELETE', path: '/api/admin/secrets/:secret', operation: 'secrets.delete' },
+  { method: 'GET', path: '/api/admin/mcp-connections', operation: 'mcp.list' },
+  { method: 'GET', path: '/api/admin/mcp-connections/:connection', operation: 'mcp.get' },
+  { method: 'PUT', path: '/api/admin/mcp-connections/:connection', operation: 'mcp.put' },
+  { method: 'DELETE', path: '/api/admin/mcp-connections/:connection', operation: 'mcp.delete' },
+  { method: 'GET', path: '/api/admin/mcp-connections/:connection/tools', operation: 'mcp.tools.list' },
+  { method: 'POST', path: '/api/admin/mcp-connections/:connection/tools/approve', operation: 'mcp.tools.approve' },
+  { method: 'POST', path: '/api/admin/mcp-connections/:connection/tools/revoke', operation: 'mcp.tools.revoke' },
 ];
 
 /** The parameter names of a path pattern (`/teams/:team/members/:user` → team, user). */

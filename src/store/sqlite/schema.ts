@@ -137,4 +137,6 @@ export interface Database {
   skills: { id: string; org_id: string; scope: string; name: string; document: string; created_at: number; updated_at: number };
   context_files: { id: string; org_id: string; scope: string; name: string; document: string; created_at: number; updated_at: number };
   agent_runs: { id: string; org_id: string; agent_id: string; key_id: string; user_id: string | null; team_id: string | null; started_at: number; run: string };
+  secrets: { id: string; org_id: string; scope: string; name: string; sealed_value: string; created_at: number; updated_at: number; last_used_at: number | null };
+  mcp_connections: { id: string; org_id: string; team_id: string | null; name: string; definition: string; created_at: number; updated_at: number };
 }

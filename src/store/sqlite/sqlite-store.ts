@@ -14,6 +14,7 @@ import { SqliteMembershipRepository, SqliteServiceAccountRepository, SqliteTeamR
 import { SqliteUsageRepository } from './usage-repository.js';
 import { storeReadiness } from './store-readiness.js';
 import { sqliteAgentStore } from './agent-repositories.js';
+import { SqliteMcpConnectionRepository, SqliteSecretRepository } from './secret-repositories.js';
 
 /**
  * The embedded default: one SQLite file under the data directory. The driver is `libsql`, whose
@@ -48,6 +49,8 @@ export async function openSqliteStore(path: string): Promise<Store> {
     usage: new SqliteUsageRepository(db),
     requestBodies: new SqliteRequestBodyRepository(db),
     agentStore: sqliteAgentStore(db),
+    secrets: new SqliteSecretRepository(db),
+    mcpConnections: new SqliteMcpConnectionRepository(db),
     // One connection serves every query, so a transaction is BEGIN … COMMIT on it, with
     // transactions taking turns (a second BEGIN on the same connection would fail).
     transaction: (work) =>
@@ -80,7 +83,7 @@ class WriteQueue {
 }
 
 /**
- * Owner-only: the store holds key hashes and sealed provider secrets. The directory is created
+ * Owner-only: the store holds key hashes and sealed provider keys and secrets. The directory is created
  * 0700; the database file is created 0600 before SQLite opens it (SQLite gives its -wal and -shm
  * files the database file's mode), and files left readable by an older version are tightened.
  */
