@@ -82,7 +82,7 @@ export class ChatService {
       call.onFailure?.(failure);
       failureStatus = this.writeFailure(call, failure, rateLimitHeaders(call.clientDialect.id, failure.rateLimits ?? admission?.rateLimits, clock.now()));
     } finally {
-      const costUsd = attempt === undefined ? undefined : await costOfAttempt(attempt, meter);
+      const costUsd = attempt === undefined ? undefined : costOfAttempt(attempt, meter);
       await admission?.settle(meter.usage, costUsd).catch((error: unknown) => this.dependencies.logger.error('settling limits failed', { error: String(error) }));
       const record = buildRequestRecord({
         call,
@@ -130,7 +130,7 @@ export class ChatService {
 }
 
 /** What the answer cost: the upstream's own figure, the provider's price, or the public price data. */
-function costOfAttempt(attempt: Attempt, meter: AnswerMeter): Promise<number | undefined> {
+function costOfAttempt(attempt: Attempt, meter: AnswerMeter): number | undefined {
   const { provider, model } = attempt.candidate;
   const reported = attempt.response.type === 'stream' ? attempt.response.costUsd?.() : undefined;
   return costOf({ providerKind: provider.kind, overrides: provider.priceOverrides?.(), model, usage: meter.usage, reportedUsd: reported });

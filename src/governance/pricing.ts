@@ -1,4 +1,4 @@
-import type * as PriceDatasetModule from '@pydantic/genai-prices';
+import { calcPrice } from '@pydantic/genai-prices';
 import type { Usage } from '../canonical/usage.js';
 import { totalInputTokens } from '../canonical/usage.js';
 import type { ModelPrice, ProviderKind } from '../store/records.js';
@@ -22,10 +22,7 @@ const VENDORS: Partial<Record<ProviderKind, string>> = { openai: 'openai', anthr
  * (about 1 % of the server's CPU per request for a model it does not know), so a miss is
  * remembered. Bounded: a stream of distinct unknown names cannot grow it without limit.
  */
-type PriceDataset = typeof PriceDatasetModule;
 const unpriced = new Set<string>();
-let dataset: Promise<PriceDataset> | undefined;
-const priceDataset = (): Promise<PriceDataset> => (dataset ??= import('@pydantic/genai-prices'));
 const MAX_UNPRICED = 10_000;
 
 /**
@@ -33,11 +30,8 @@ const MAX_UNPRICED = 10_000;
  * price override for the model, else the open `@pydantic/genai-prices` dataset (shipped in the
  * package, no network). Undefined when nothing knows the model's price (a local model without an
  * override): the record then says "unknown" rather than a made-up zero.
- *
- * The dataset is loaded on the first call that needs it: it holds about 12 MB in memory, which a
- * server that only runs the organization's own models never needs.
  */
-export async function costOf(call: PricedCall): Promise<number | undefined> {
+export function costOf(call: PricedCall): number | undefined {
   if (call.reportedUsd !== undefined) return call.reportedUsd;
   const override = overrideFor(call.overrides, call.model);
   if (override !== undefined) return priceWith(override, call.usage);
@@ -53,7 +47,6 @@ export async function costOf(call: PricedCall): Promise<number | undefined> {
   const lookup = `${vendor ?? ''}\u0000${call.model}`;
   if (unpriced.has(lookup)) return undefined;
   try {
-    const { calcPrice } = await priceDataset();
     const priced = calcPrice(usage, call.model, vendor === undefined ? {} : { providerId: vendor });
     if (priced !== null) return priced.total_price;
   } catch {

@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -35,6 +37,7 @@ describe('agents run by the server (agent:<name> on every chat surface)', () => 
   let org: Org;
   let openai: OpenAI;
   let anthropic: Anthropic;
+  let receiver: Server;
 
   beforeAll(async () => {
     upstream = await startMockUpstream({ dialect: 'openai' });
@@ -54,8 +57,11 @@ describe('agents run by the server (agent:<name> on every chat surface)', () => 
     await put('/api/admin/agents/ops-only', { team: 'ops', personality: 'Ops only.', model: 'agent-model' });
     openai = new OpenAI({ apiKey: server.adminKey, baseURL: `${server.url}/api/openai/v1`, maxRetries: 0 });
     anthropic = new Anthropic({ apiKey: server.adminKey, baseURL: `${server.url}/api/anthropic`, maxRetries: 0 });
+    receiver = createServer();
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   });
   afterAll(async () => {
+    await new Promise((resolve) => receiver.close(resolve));
     await server.close();
     await upstream.close();
   });
@@ -240,5 +246,27 @@ describe('agents run by the server (agent:<name> on every chat surface)', () => 
     expect(since(from)).toHaveLength(0);
     const bad = await postRun('triage-bot', { input: 'x', messages: [] });
     expect(bad.status).toBe(400);
+  });
+
+  it('calls an allow-listed callback URL with the finished run', async () => {
+    const received = new Promise<{ method: string; body: { id: string; status: string; output: string } }>((resolve) => {
+      receiver.once('request', (request: IncomingMessage, response: ServerResponse) => {
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => {
+          response.writeHead(204).end();
+          resolve({ method: request.method ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string; status: string; output: string } });
+        });
+      });
+    });
+    const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/runs`;
+    expect((await postRun('triage-bot', { input: 'x', async: true, callback_url: callbackUrl })).status).toBe(400);
+    expect((await server.admin('PATCH', '/api/admin/settings', { outboundAllowList: ['127.0.0.1'] })).status).toBe(200);
+    const accepted = await postRun('triage-bot', { input: 'The API is down.', async: true, callback_url: callbackUrl });
+    expect(accepted.status).toBe(202);
+    const { id } = (await accepted.json()) as { id: string };
+    const delivered = await received;
+    expect(delivered.method).toBe('POST');
+    expect(delivered.body).toMatchObject({ id, status: 'completed', output: 'Done. I followed: the triage skill.' });
   });
 });

@@ -74,7 +74,7 @@ export class EmbeddingsService {
       const costUsd =
         outcome === undefined || provider === undefined
           ? undefined
-          : await costOf({ providerKind: provider.kind, overrides: provider.priceOverrides?.(), model: outcome.candidate.model, usage, reportedUsd: undefined });
+          : costOf({ providerKind: provider.kind, overrides: provider.priceOverrides?.(), model: outcome.candidate.model, usage, reportedUsd: undefined });
       await admission?.settle(usage, costUsd).catch(() => undefined);
       this.record(context, plan, outcome, failure, decision, queue.ms, policyDecisions, costUsd);
     }
