@@ -15,7 +15,7 @@ const PACKAGE_VERSION = '0.1.0';
 
 /** Every command path of the program (`providers add`, `worker gpu`, …) with its options. */
 function commandPaths(): Array<{ path: string[]; command: CommandUnknownOpts }> {
-  const program = buildProgram({ env: {}, print: () => undefined, stdoutIsTerminal: false, stderrIsTerminal: false, version: PACKAGE_VERSION }, () => undefined);
+  const program = buildProgram({ env: {}, print: () => undefined, write: async () => undefined, stdoutIsTerminal: false, stderrIsTerminal: false, version: PACKAGE_VERSION }, () => undefined);
   const paths: Array<{ path: string[]; command: CommandUnknownOpts }> = [];
   const walk = (command: CommandUnknownOpts, path: string[]): void => {
     paths.push({ path, command });

@@ -59,7 +59,9 @@ export interface ApiKeyDetailView extends ApiKeyView {
   effective: {
     /** The team it acts for (for a person's key without one: their only team). */
     team: string | null;
-    /** The team's limits narrowed by its policy, narrowed again by the key's override. */
+    /** The team's limits narrowed by its policy. */
+    teamPolicy: Policy;
+    /** That, narrowed again by the key's override. */
     policy: Policy;
     serviceClass: ServiceClass;
   };
@@ -109,8 +111,9 @@ export class KeyService {
       if (memberships.length === 1) teamId = memberships[0]?.teamId ?? null;
     }
     const team = teamId === null ? undefined : await store.teams.findById(teamId);
-    const policy = narrowPolicy(team === undefined ? {} : narrowPolicy(team.limits, team.policy), record.policy ?? {});
-    return { ...(await this.view(record)), effective: { team: team?.name ?? null, policy, serviceClass: policy.serviceClass ?? record.serviceClass } };
+    const teamPolicy = team === undefined ? {} : narrowPolicy(team.limits, team.policy);
+    const policy = narrowPolicy(teamPolicy, record.policy ?? {});
+    return { ...(await this.view(record)), effective: { team: team?.name ?? null, teamPolicy, policy, serviceClass: policy.serviceClass ?? record.serviceClass } };
   }
 
   async create(actor: Principal, input: z.output<typeof createKeyInput>): Promise<CreatedApiKey> {
