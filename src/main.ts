@@ -43,7 +43,9 @@ async function main(argv: string[]): Promise<number> {
 
 /** Set when stdout fails (a reader that went away, as `| head` does): later writes reject instead of crashing. */
 let stdoutError: Error | undefined;
-process.stdout.on('error', (error) => (stdoutError = error));
+process.stdout.on('error', (error: Error) => {
+  stdoutError = error;
+});
 
 /** One chunk to stdout, waiting for it to drain when its buffer is full. */
 function writeStdout(chunk: Uint8Array): Promise<void> {

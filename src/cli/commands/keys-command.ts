@@ -91,13 +91,16 @@ export function keysCommand(context: CliContext): CommandUnknownOpts {
       group
         .command('create')
         .argument('[name]', 'a name that says who or what uses the key (or --name)')
-        .description('create an API key for a person or a service account, acting for a team; the key is printed once')
+        .description('create an API key for a person (--user) or a service account (--service-account), acting for a team; without either, an automation key (owners and admins). The key is printed once.')
         .option('--name <name>', 'the key name')
-        .option('--user <email>', 'the person the key belongs to (email or id; default: whoever --key is)')
+        .option('--user <email>', 'the person the key belongs to (email or id); it carries their role')
         .option('--service-account <account>', 'the service account the key belongs to (id, or team/name); it acts for that team')
         .option('--team <team>', "the team the key acts for; its policy applies (default: the person's only team)")
         .addOption(
-          new Option('--role <role>', 'for a key that belongs to nobody (automation): what it may do; only owners create admin and owner keys (default: member)').choices([
+          new Option(
+            '--role <role>',
+            'for a key that belongs to nobody (an automation key: no --user or --service-account; owners and admins make them): what it may do; only owners create admin and owner keys (default: member)',
+          ).choices([
             'member',
             'service',
             'admin',
@@ -138,7 +141,9 @@ ${examples(
               ? `${options.team}/${options.serviceAccount}`
               : options.serviceAccount,
           team: options.team,
-          role: options.role,
+          // Without a holder the key is an automation key, a member unless --role says otherwise (as
+          // before people existed); the API would otherwise give the caller's own person, and role.
+          role: options.role ?? (options.user === undefined && options.serviceAccount === undefined ? 'member' : undefined),
           serviceClass: options.serviceClass,
           expiresAt,
           policy: Object.keys(override).length === 0 ? undefined : override,
