@@ -89,8 +89,8 @@ describe('operator logs of a full run', () => {
     expect(refused.status).toBe(401);
     await admin('GET', '/api/admin/requests?limit=1');
 
+    await expect.poll(() => requestLines().length).toBe(2);
     const lines = requestLines();
-    expect(lines).toHaveLength(2);
     const [ok, denied] = lines as [Record<string, any>, Record<string, any>];
     expect(ok).toMatchObject({
       level: 'info',
@@ -123,8 +123,10 @@ describe('operator logs of a full run', () => {
     openai.enqueue({ kind: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${UPSTREAM_KEYS.openai}.`, type: 'invalid_request_error' } } });
     expect((await chat(memberKey, 'oa-model')).status).toBe(502);
 
-    const failures = serve.logs().filter((entry) => entry.msg === 'upstream attempt failed');
-    expect(failures).toHaveLength(2);
+    // Log lines leave asynchronously (decision 31): wait for them, never for a time.
+    const failuresLogged = () => serve.logs().filter((entry) => entry.msg === 'upstream attempt failed');
+    await expect.poll(() => failuresLogged().length).toBe(2);
+    const failures = failuresLogged();
     expect(failures[0]).toMatchObject({ level: 'warn', provider: 'claude', model: 'claude-model', tier: 'cloud', code: 'upstream_error', upstreamStatus: 500, failover: true });
     expect(failures[0]?.reason).toMatch(/^Provider claude: /);
     expect(failures[1]).toMatchObject({ level: 'warn', provider: 'compat', model: 'oa-model', upstreamStatus: 401 });
@@ -140,7 +142,9 @@ describe('operator logs of a full run', () => {
       .toBe(true);
     anthropic.enqueue({ kind: 'turn' });
     expect((await chat(memberKey, 'claude-model')).status).toBe(200);
-    const circuit = serve.logs().filter((entry) => typeof entry.msg === 'string' && entry.msg.startsWith('circuit '));
+    const circuitLogged = () => serve.logs().filter((entry) => typeof entry.msg === 'string' && entry.msg.startsWith('circuit '));
+    await expect.poll(() => circuitLogged().length).toBe(3);
+    const circuit = circuitLogged();
     expect(circuit.map((entry) => [entry.level, entry.provider, entry.from, entry.to])).toEqual([
       ['warn', 'claude', 'closed', 'open'],
       ['info', 'claude', 'open', 'half-open'],
@@ -165,8 +169,8 @@ describe('operator logs of a full run', () => {
     await receiver.waitFor((spans) => spans.length > 0);
     await admin('GET', '/api/admin/requests?limit=1');
 
+    await expect.poll(() => requestLines().length).toBeGreaterThanOrEqual(6);
     const output = serve.output() + workerOutput;
-    expect(requestLines().length).toBeGreaterThanOrEqual(6);
     for (const secret of [TEST_ADMIN_KEY, memberKey, workerKey, WRONG_CALLER_KEY, UPSTREAM_KEYS.openai, UPSTREAM_KEYS.anthropic, ENV_OPENAI_KEY, METRICS_TOKEN, COLLECTOR_SECRET]) {
       expect(secret.length).toBeGreaterThan(16);
       expect(output).not.toContain(secret);
