@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { McpConnectionRecord } from '../../store/secret-records.js';
@@ -71,7 +71,7 @@ export class McpSession {
         onprogress: () => this.events.emit('progress', { connection: this.connection.name, tool: name }),
       }),
     );
-    return result as McpCallResult;
+    return result;
   }
 
   private async use<T>(work: () => Promise<T>): Promise<T> {

@@ -25,7 +25,7 @@ const EXIT_GRACE_MS = 2_000;
 export class CleanStdioTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
-  onmessage?: <T extends JSONRPCMessage>(message: T) => void;
+  onmessage?: Transport['onmessage'];
 
   private child: ChildProcessWithoutNullStreams | undefined;
   private readonly buffer = new ReadBuffer();

@@ -44,7 +44,7 @@ function describeItem(item: ContentItem): string {
       return `[resource link ${String(item.uri)}${typeof item.name === 'string' ? ` (${item.name})` : ''}]`;
     case 'resource':
       if (typeof item.resource?.text === 'string') return item.resource.text;
-      return `[resource ${String(item.resource?.uri)} (${String(item.resource?.mimeType ?? 'binary')}), not shown]`;
+      return `[resource ${String(item.resource?.uri)} (${typeof item.resource?.mimeType === 'string' ? item.resource.mimeType : 'binary'}), not shown]`;
     default:
       return `[${item.type} content, not shown]`;
   }

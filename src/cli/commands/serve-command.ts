@@ -1,5 +1,4 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { startServer } from '../../app/server-app.js';
 import { loadServerConfig, SERVE_FLAGS, type ConfigSource } from '../../config/server-config.js';
 import { systemClock } from '../../platform/clock.js';
 import type { CliContext } from '../cli-context.js';
@@ -42,6 +41,9 @@ export function serveCommand(context: CliContext): CommandUnknownOpts {
       process.on('unhandledRejection', (reason) =>
         logger.error('unhandled promise rejection; still serving', { error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) }),
       );
+      // Loaded here, not at the top: every other command (admin calls, --help) starts without the
+      // whole server (the MCP SDK alone takes a few hundred milliseconds to load).
+      const { startServer } = await import('../../app/server-app.js');
       const running = await startServer({ ...config, version: context.version }, systemClock, logger);
       // Listening from here on, so a stop signal must already find its handler.
       const stopped = new Promise<void>((resolve) => {
