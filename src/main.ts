@@ -10,6 +10,7 @@ async function main(argv: string[]): Promise<number> {
   const context: CliContext = {
     env: process.env,
     print: (text) => void process.stdout.write(`${text}\n`),
+    write: writeStdout,
     stdoutIsTerminal: process.stdout.isTTY,
     stderrIsTerminal: process.stderr.isTTY,
     version: packageVersion(),
@@ -40,6 +41,26 @@ async function main(argv: string[]): Promise<number> {
     writeErr(`error: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT_CODES.failure;
   }
+}
+
+/** Set when stdout fails (a reader that went away, as `| head` does): later writes reject instead of crashing. */
+let stdoutError: Error | undefined;
+process.stdout.on('error', (error: Error) => {
+  stdoutError = error;
+});
+
+/** One chunk to stdout, waiting for it to drain when its buffer is full. */
+function writeStdout(chunk: Uint8Array): Promise<void> {
+  if (stdoutError !== undefined) return Promise.reject(stdoutError);
+  if (process.stdout.write(chunk)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error): void => {
+      process.stdout.off('drain', settle).off('error', settle);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    process.stdout.once('drain', settle).once('error', settle);
+  });
 }
 
 function packageVersion(): string {

@@ -31,6 +31,8 @@ export interface AgentToolScope {
   /** Owning team for team agents; undefined for org agents. */
   teamId: string | undefined;
   mcp: AgentMcpAttachment[];
+  /** The skills attached to the agent (for the built-in load_skill). */
+  skillIds?: readonly string[];
 }
 
 /** Context for one tool call. The runtime enforces `timeoutMs` too; a source should honour `signal`. */

@@ -30,6 +30,8 @@ import { RouteCatalog } from '../routing/route-catalog.js';
 import { AUTO_ROUTE, RoutePlanner } from '../routing/route-planner.js';
 import { loadMasterKey } from '../secrets/master-key.js';
 import { SecretBox } from '../secrets/secret-box.js';
+import { AgentRuntime } from '../agents/agent-runtime.js';
+import { LoadSkillSource } from '../agents/load-skill-source.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { DEFAULT_HUB_OPTIONS, WorkerHub } from '../workers/hub/worker-hub.js';
 import { RetentionJob } from '../governance/retention.js';
@@ -221,6 +223,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const tools = wireTools({ context: governance.context, box: secrets, clock, logger, dataDir: resolvePath(config.dataDir), childPath: config.childPath, version: config.version ?? 'dev' });
   const operations = [...governance.operations, ...tools.operations];
   const chatService = new ChatService({ planner, admissions, requestLog, clock, queue, breakers, logger, limits, observer: observability.execution });
+  const agents = new AgentRuntime({ chatService, dialect: openai, clock, agents: store.agentStore, toolSources: [new LoadSkillSource(store.agentStore.skills), ...tools.toolSources], newId, logger });
   const storedResponses = new StoredResponses(store.responses, clock, DEFAULT_RESPONSE_RETENTION, {
     onError: (error) => logger.error('storing a response failed', { error: String(error) }),
   });
@@ -238,6 +241,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       hop,
       maxBodyBytes: config.maxBodyBytes,
       newId,
+      agents,
     },
     planner,
     openai,
@@ -249,6 +253,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     operations: observability.operations,
     logger,
     workerIdentity: (key) => hub.identify(key),
+    agentRuns: { agents: store.agentStore, outboundAllowList: async () => (await store.organizations.first())?.settings.outboundAllowList ?? [] },
   });
   hub.attach(listener.server);
   listener.serve(app);

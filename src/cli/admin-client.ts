@@ -15,12 +15,41 @@ export class AdminClient {
   ) {}
 
   async call(method: string, path: string, body?: unknown, flags: FlagNames = {}): Promise<unknown> {
+    const response = await this.send(method, path, body);
+    if (response.status === 204) return undefined;
+    const text = await response.text();
+    const parsed = parseJson(text);
+    if (parsed === NOT_JSON) throw this.notAuxot(response);
+    if (!response.ok) throw new CliError(`HTTP ${response.status}: ${errorText(parsed as ApiErrorBody | undefined, text, flags)}`);
+    return parsed;
+  }
+
+  /**
+   * A GET whose answer is read as it arrives (exports): the body's chunks, never held whole.
+   * Refusals are read and reported like `call`'s.
+   */
+  async stream(path: string, contentTypes: readonly string[], flags: FlagNames = {}): Promise<AsyncIterable<Uint8Array>> {
+    const response = await this.send('GET', path, undefined);
+    const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
+    if (!response.ok) {
+      const text = await response.text();
+      const parsed = parseJson(text);
+      if (parsed === NOT_JSON) throw this.notAuxot(response);
+      throw new CliError(`HTTP ${response.status}: ${errorText(parsed as ApiErrorBody | undefined, text, flags)}`);
+    }
+    if (!contentTypes.includes(type) || response.body === null) {
+      await response.body?.cancel();
+      throw this.notAuxot(response);
+    }
+    return response.body;
+  }
+
+  private async send(method: string, path: string, body: unknown): Promise<Response> {
     if (this.key === undefined || this.key === '') {
       throw new CliError('no admin key: set AUXOT_ADMIN_KEY (or pass --key) to an owner or admin API key');
     }
-    let response: Response;
     try {
-      response = await fetch(new URL(path, this.baseUrl), {
+      return await fetch(new URL(path, this.baseUrl), {
         method,
         headers: { authorization: `Bearer ${this.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -29,17 +58,13 @@ export class AdminClient {
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
       throw new CliError(`cannot reach Auxot at ${this.baseUrl} (${cause}); is \`auxot serve\` running there? Set --url or AUXOT_URL.`);
     }
-    if (response.status === 204) return undefined;
-    const text = await response.text();
-    const parsed = parseJson(text);
-    if (parsed === NOT_JSON) {
-      const type = response.headers.get('content-type') ?? 'no content type';
-      throw new CliError(
-        `${this.baseUrl} answered HTTP ${response.status} with ${type.split(';')[0]}, not Auxot's JSON API; check --url (AUXOT_URL) points at an Auxot server`,
-      );
-    }
-    if (!response.ok) throw new CliError(`HTTP ${response.status}: ${errorText(parsed as ApiErrorBody | undefined, text, flags)}`);
-    return parsed;
+  }
+
+  private notAuxot(response: Response): CliError {
+    const type = response.headers.get('content-type') ?? 'no content type';
+    return new CliError(
+      `${this.baseUrl} answered HTTP ${response.status} with ${type.split(';')[0]}, not Auxot's JSON API; check --url (AUXOT_URL) points at an Auxot server`,
+    );
   }
 }
 

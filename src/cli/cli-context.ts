@@ -5,6 +5,8 @@ export interface CliContext {
   env: Readonly<Record<string, string | undefined>>;
   /** Writes one line (or block) to stdout. */
   print(text: string): void;
+  /** Writes bytes to stdout as they are, resolving when stdout takes more (streamed exports wait on it). */
+  write(chunk: Uint8Array): Promise<void>;
   /** True when stdout is a terminal: tables instead of JSON by default. */
   stdoutIsTerminal: boolean;
   /** True when stderr is a terminal: readable logs and progress bars instead of JSON lines. */

@@ -49,10 +49,15 @@ export function environmentVariableName(value: string): string {
 }
 
 /** `--url` and `--key` of every admin command. */
-export function withAdminConnection<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
+export function withAdminServer<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
   return command
     .addOption(new Option('--url <url>', 'the Auxot server').env('AUXOT_URL').default(DEFAULT_SERVER_URL).argParser(httpUrl))
-    .addOption(new Option('--key <key>', 'an owner or admin API key').env('AUXOT_ADMIN_KEY'))
+    .addOption(new Option('--key <key>', 'an owner or admin API key').env('AUXOT_ADMIN_KEY'));
+}
+
+/** `--url`, `--key`, `--json` and `--table` of every admin command that prints a result. */
+export function withAdminConnection<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
+  return withAdminServer(command)
     .addOption(new Option('--json', 'print JSON (the default when stdout is not a terminal)').conflicts('table'))
     .addOption(new Option('--table', 'print a table (the default on a terminal)'));
 }

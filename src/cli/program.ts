@@ -1,16 +1,41 @@
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { CliContext, CommandGroup } from './cli-context.js';
+import { agentsCommand } from './commands/agents-command.js';
+import { auditCommand } from './commands/audit-command.js';
 import { keysCommand } from './commands/keys-command.js';
+import { policiesCommand } from './commands/policies-command.js';
 import { providersCommand } from './commands/providers-command.js';
 import { requestsCommand } from './commands/requests-command.js';
 import { routesCommand } from './commands/routes-command.js';
 import { secretsCommand } from './commands/secrets-command.js';
 import { serveCommand } from './commands/serve-command.js';
+import { skillsCommand } from './commands/skills-command.js';
+import { serviceAccountsCommand } from './commands/service-accounts-command.js';
+import { teamsCommand } from './commands/teams-command.js';
+import { usageCommand } from './commands/usage-command.js';
+import { usersCommand } from './commands/users-command.js';
 import { workerCommand } from './commands/worker-command.js';
 import { workersCommand } from './commands/workers-command.js';
 
 /** Every command group, in the order `auxot --help` lists them. A new group is one file and one line here. */
-const COMMAND_GROUPS: readonly CommandGroup[] = [serveCommand, providersCommand, routesCommand, keysCommand, workersCommand, requestsCommand, secretsCommand, workerCommand];
+const COMMAND_GROUPS: readonly CommandGroup[] = [
+  serveCommand,
+  providersCommand,
+  routesCommand,
+  teamsCommand,
+  usersCommand,
+  serviceAccountsCommand,
+  keysCommand,
+  policiesCommand,
+  secretsCommand,
+  agentsCommand,
+  skillsCommand,
+  workersCommand,
+  requestsCommand,
+  usageCommand,
+  auditCommand,
+  workerCommand,
+];
 
 /** The `auxot` program. Commander parses; main.ts turns its errors into exit codes. */
 export function buildProgram(context: CliContext, writeErr: (text: string) => void): CommandUnknownOpts {

@@ -79,6 +79,7 @@ export class ChatService {
       });
     } catch (error) {
       failure = answerableError(error, this.dependencies.logger, { requestId: call.requestId });
+      call.onFailure?.(failure);
       failureStatus = this.writeFailure(call, failure, rateLimitHeaders(call.clientDialect.id, failure.rateLimits ?? admission?.rateLimits, clock.now()));
     } finally {
       const costUsd = attempt === undefined ? undefined : costOfAttempt(attempt, meter);

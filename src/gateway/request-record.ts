@@ -65,7 +65,7 @@ export function buildRequestRecord(outcome: RequestOutcome): RequestLogRecord {
     teamId: principal.teamId ?? null,
     userId: principal.identity.kind === 'user' ? principal.identity.id : null,
     serviceAccountId: principal.identity.kind === 'service-account' ? principal.identity.id : null,
-    agentId: null,
+    agentId: call.agentId ?? null,
     policyDecisions: outcome.policyDecisions,
   };
 }

@@ -17,6 +17,15 @@ export interface PricedCall {
 const VENDORS: Partial<Record<ProviderKind, string>> = { openai: 'openai', anthropic: 'anthropic' };
 
 /**
+ * Models the dataset has no price for, by vendor. The dataset ships inside the package and does
+ * not change while the process runs, and looking a model up scans every model's match rules
+ * (about 1 % of the server's CPU per request for a model it does not know), so a miss is
+ * remembered. Bounded: a stream of distinct unknown names cannot grow it without limit.
+ */
+const unpriced = new Set<string>();
+const MAX_UNPRICED = 10_000;
+
+/**
  * What a call cost in USD: the upstream's own figure when it reported one, else the provider's
  * price override for the model, else the open `@pydantic/genai-prices` dataset (shipped in the
  * package, no network). Undefined when nothing knows the model's price (a local model without an
@@ -35,12 +44,17 @@ export function costOf(call: PricedCall): number | undefined {
     cache_read_tokens: call.usage.cacheReadTokens,
     cache_write_tokens: call.usage.cacheWriteTokens,
   };
+  const lookup = `${vendor ?? ''}\u0000${call.model}`;
+  if (unpriced.has(lookup)) return undefined;
   try {
     const priced = calcPrice(usage, call.model, vendor === undefined ? {} : { providerId: vendor });
-    return priced === null ? undefined : priced.total_price;
+    if (priced !== null) return priced.total_price;
   } catch {
-    return undefined;
+    // An unknown model or provider: no price, remembered below.
   }
+  if (unpriced.size >= MAX_UNPRICED) unpriced.clear();
+  unpriced.add(lookup);
+  return undefined;
 }
 
 function overrideFor(overrides: PricedCall['overrides'], model: string): ModelPrice | undefined {

@@ -5,6 +5,7 @@ import type { EmbeddingsService } from '../gateway/embeddings/embeddings-service
 import type { StoredResponses } from '../gateway/responses/stored-responses.js';
 import type { Logger } from '../platform/logger.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
+import { agentRunsEndpoints, type AgentRunsDependencies } from './agent-runs-endpoints.js';
 import { registerAdminRoutes, type AdminServices } from './admin/admin-routes.js';
 import { createDispatcher, type HttpHandler } from './dispatcher.js';
 import { registerOperationsEndpoints, type OperationsDependencies } from './operations-endpoints.js';
@@ -32,6 +33,8 @@ export interface HttpAppDependencies {
   logger: Logger;
   /** Looks up a worker key for `GET /api/worker/identity`. */
   workerIdentity: (key: string) => Promise<WorkerKeyIdentity | undefined>;
+  /** The runs API's store and callback rules. */
+  agentRuns: Omit<AgentRunsDependencies, 'surfaces' | 'dialect'>;
 }
 
 /**
@@ -64,6 +67,9 @@ export function createHttpApp(dependencies: HttpAppDependencies): HttpHandler {
   }
   registerOperationsEndpoints(router, dependencies.operations);
   registerAdminRoutes(router, dependencies.admin);
+  const runs = agentRunsEndpoints({ surfaces, dialect: dependencies.openai, ...dependencies.agentRuns });
+  router.on('POST', '/api/agents/:agent/runs', runs.create);
+  router.on('GET', '/api/agents/runs/:id', runs.get);
   router.on('GET', '/api/worker/identity', workerIdentityEndpoint(dependencies.workerIdentity));
 
   return createDispatcher(router, {

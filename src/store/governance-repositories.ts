@@ -23,6 +23,8 @@ export interface UserRepository {
   findById(id: string): Promise<UserRecord | undefined>;
   findByEmail(orgId: string, email: string): Promise<UserRecord | undefined>;
   list(orgId: string): Promise<UserRecord[]>;
+  /** Removes the person and their memberships (their keys are the caller's to revoke first). */
+  delete(id: string): Promise<boolean>;
 }
 
 export interface MembershipRepository {
@@ -39,6 +41,7 @@ export interface ServiceAccountRepository {
   findById(id: string): Promise<ServiceAccountRecord | undefined>;
   findByName(teamId: string, name: string): Promise<ServiceAccountRecord | undefined>;
   list(orgId: string, teamId?: string): Promise<ServiceAccountRecord[]>;
+  delete(id: string): Promise<boolean>;
 }
 
 export interface ConfigChangeQuery {

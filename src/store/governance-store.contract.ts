@@ -31,6 +31,24 @@ export function runGovernanceStoreContract(create: () => Promise<Store>): void {
     await store.close();
   });
 
+  it('deletes a person with their memberships, and a service account on its own, leaving the team', async () => {
+    const store = await create();
+    await store.organizations.insert(org);
+    await store.teams.insert(team);
+    await store.users.insert(user);
+    await store.memberships.put({ teamId: 'team_1', userId: 'user_1', role: 'member', createdAt: 3 });
+    await store.serviceAccounts.insert({ id: 'sa_1', orgId: org.id, teamId: 'team_1', name: 'ci', description: '', createdAt: 5, disabledAt: null });
+    expect(await store.users.delete('user_1')).toBe(true);
+    expect(await store.users.delete('user_1')).toBe(false);
+    expect(await store.users.findById('user_1')).toBeUndefined();
+    expect(await store.memberships.listByTeam('team_1')).toEqual([]);
+    expect(await store.serviceAccounts.delete('sa_1')).toBe(true);
+    expect(await store.serviceAccounts.findById('sa_1')).toBeUndefined();
+    expect(await store.serviceAccounts.delete('sa_1')).toBe(false);
+    expect((await store.teams.findById('team_1'))?.name).toBe('eng');
+    await store.close();
+  });
+
   it('writes a change and its audit record together, or neither when the work fails', async () => {
     const store = await create();
     await store.organizations.insert(org);

@@ -90,11 +90,11 @@ describe('GPU worker running llama.cpp', () => {
       let first = true;
       for await (const chunk of stream) {
         if (first && (chunk.choices[0]?.delta.content ?? '') !== '') {
-          timeline.push({ request, at: performance.now(), kind: 'first' });
+          timeline.push({ request, at: timeline.length, kind: 'first' });
           first = false;
         }
       }
-      timeline.push({ request, at: performance.now(), kind: 'last' });
+      timeline.push({ request, at: timeline.length, kind: 'last' });
     };
     await Promise.all([run(1), run(2)]);
     const firstOf = (request: number): number => timeline.find((entry) => entry.request === request && entry.kind === 'first')?.at ?? Infinity;

@@ -5,7 +5,7 @@ import { UsageError } from '../cli-errors.js';
 import { examples, positiveInteger, withAdminConnection } from '../options.js';
 import { details, duration, readableTime, show, table } from '../output.js';
 import type { ApiKeyView } from './keys-command.js';
-import { parseDurationMs, parseIsoTime } from './keys-command.js';
+import { parsePastTime } from '../time-flags.js';
 import type { ProviderView } from './providers-command.js';
 import type { WorkerKeyView } from './workers-command.js';
 
@@ -53,7 +53,7 @@ export function requestsCommand(context: CliContext): CommandUnknownOpts {
       .argument('[id]', 'one request id: show it in full')
       .option('--limit <n>', 'how many requests (at most 500)', positiveInteger, 20)
       .option('--before <id>', 'page back: requests older than this request id')
-      .addOption(new Option('--since <time>', 'only requests since a time (ISO 8601) or for the last 15m, 2h, 1d…').argParser(parseSince))
+      .addOption(new Option('--since <time>', 'only requests since a time (ISO 8601) or for the last 15m, 2h, 1d…').argParser(parsePastTime))
       .option('--status <status>', 'only this status: 200, 4xx, 5xx, ok (below 400) or error (400 and above)', parseStatus)
       .option('--provider <name>', 'only requests answered by this provider')
       .option('--route <name>', 'only requests for this route or model name')
@@ -166,16 +166,7 @@ function renderOne(r: RequestRecord, names: Names): string {
   return `${summary}\n\nrouting decision:\n${decision}`;
 }
 
-function parseSince(value: string): number {
-  if (/^\d+\s*[smhd]$/.test(value.trim())) return Date.now() - parseDurationMs(value);
-  try {
-    return Date.parse(parseIsoTime(value));
-  } catch {
-    throw new InvalidArgumentError('expected an ISO 8601 time or a duration such as 15m, 2h, 1d.');
-  }
-}
-
-function parseStatus(value: string): string {
+export function parseStatus(value: string): string {
   if (/^[1-5]\d\d$/.test(value) || /^[1-5]xx$/.test(value) || value === 'ok' || value === 'error') return value;
   throw new InvalidArgumentError('expected a status code (429), a class (4xx, 5xx), ok or error.');
 }

@@ -41,8 +41,8 @@ export function serveCommand(context: CliContext): CommandUnknownOpts {
       process.on('unhandledRejection', (reason) =>
         logger.error('unhandled promise rejection; still serving', { error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) }),
       );
-      // Loaded here, not at the top: every other command (admin calls, --help) starts without the
-      // whole server (the MCP SDK alone takes a few hundred milliseconds to load).
+      // Loaded here, not at the top: the whole server is ~1 s of module loading that every other
+      // `auxot` command (admin commands, --help) would otherwise pay for.
       const { startServer } = await import('../../app/server-app.js');
       const running = await startServer({ ...config, version: context.version }, systemClock, logger);
       // Listening from here on, so a stop signal must already find its handler.

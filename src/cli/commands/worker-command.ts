@@ -1,15 +1,12 @@
 import { resolve } from 'node:path';
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { createOpenAiChatDialect } from '../../dialects/openai-chat/index.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
-import { createOpenAiCompatibleEngine } from '../../workers/upstream/openai-compatible-engine.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-errors.js';
 import { commaList, DEFAULT_SERVER_URL, environmentVariableName, cliLogger, examples, httpUrl, positiveInteger, withLogOptions } from '../options.js';
 import { installedClaudeBinary, requireLlamaEngine } from '../worker/engine-packages.js';
 import { startLoadProgress } from '../worker/load-progress.js';
-import { runWorker } from '../worker/run-worker.js';
 import { checkClaudeCode, checkModelFile, checkWorkerKey, CLAUDE_CREDENTIAL_VARIABLES } from '../worker/worker-preflight.js';
 
 /** `--server`, `--key`, `--name`, `--slots` and the log flags of both worker kinds. */
@@ -57,8 +54,14 @@ export function workerCommand(context: CliContext): CommandUnknownOpts {
       const logger = workerLogger(options, context);
       const identity = await checkWorkerKey(options.server, key, 'gpu-worker');
       logger.info('worker key accepted', { workerId: identity.workerId, worker: options.name ?? identity.name, provider: identity.provider.name });
+      // Engines and the worker client load on use, like the llama.cpp engine: other commands need none of them.
+      const { runWorker } = await import('../worker/run-worker.js');
       if (options.upstream !== undefined) {
         const keyVariable = options.upstreamKeyEnv;
+        const [{ createOpenAiCompatibleEngine }, { createOpenAiChatDialect }] = await Promise.all([
+          import('../../workers/upstream/openai-compatible-engine.js'),
+          import('../../dialects/openai-chat/index.js'),
+        ]);
         const engine = await createOpenAiCompatibleEngine({
           baseUrl: options.upstream,
           apiKey: keyVariable === undefined ? undefined : context.env[keyVariable],
@@ -108,7 +111,7 @@ export function workerCommand(context: CliContext): CommandUnknownOpts {
       const claudeBin = options.claudeBin ?? installedClaudeBinary();
       const version = checkClaudeCode(claudeBin, context.env);
       logger.info('Claude Code ready', { version, bin: claudeBin });
-      const { createClaudeCodeEngine } = await import('../../workers/cli/claude-code-engine.js');
+      const [{ createClaudeCodeEngine }, { runWorker }] = await Promise.all([import('../../workers/cli/claude-code-engine.js'), import('../worker/run-worker.js')]);
       const env: Record<string, string> = {};
       for (const name of [...CLAUDE_CREDENTIAL_VARIABLES, 'ANTHROPIC_BASE_URL', 'CLAUDE_CODE_MAX_RETRIES']) {
         const value = context.env[name];

@@ -2,6 +2,7 @@ import type { ChatEvent } from '../../canonical/chat-event.js';
 import { GatewayError } from '../../canonical/gateway-error.js';
 import type { DialectDependencies, StreamDecoder } from '../dialect.js';
 import type { SseEvent } from '../sse/sse-event.js';
+import { ContentDeltaTemplate } from './content-delta-template.js';
 import { finishReasonFromWire } from './finish-reason.js';
 import { errorFromUpstreamPayload } from './upstream-error.js';
 import { usageFromWire } from './usage.js';
@@ -31,6 +32,8 @@ export type DecoderInput = { type: 'event'; event: SseEvent } | { type: 'end' };
 export interface DecoderStep {
   state: DecoderState;
   output: ChatEvent[];
+  /** The chunk this step parsed, when it was a chunk the step applied. */
+  parsed?: WireRecord;
 }
 
 type Ids = Pick<DialectDependencies, 'newId'>;
@@ -101,7 +104,7 @@ function applyChunk(draft: Draft, chunk: WireRecord, ids: Ids): DecoderStep {
   // Usage decides the usage chunk, not empty choices (Azure's first chunk also has `choices: []`);
   // Groq and DeepSeek put it on the finish chunk. llama.cpp's extra `timings` is ignored.
   if (isRecord(chunk.usage)) draft.emit({ type: 'usage', usage: usageFromWire(chunk.usage) });
-  return { state: draft.state(), output: draft.output };
+  return { state: draft.state(), output: draft.output, parsed: chunk };
 }
 
 /** `[DONE]`: the answer is complete even when the upstream never sent a finish_reason. */
@@ -217,16 +220,32 @@ class Draft {
   }
 }
 
-/** The stateful decoder the Dialect hands out: a thin shell around `stepDecoder`. */
+/**
+ * The stateful decoder the Dialect hands out: a shell around `stepDecoder` that reads the plain
+ * text chunks of an open text block through a learned template (content-delta-template.ts).
+ */
 export function createStreamDecoder(ids: Ids): StreamDecoder {
   let state = initialDecoderState;
+  let template: ContentDeltaTemplate | undefined;
   const run = (input: DecoderInput): ChatEvent[] => {
     const step = stepDecoder(state, input, ids);
     state = step.state;
     return step.output;
   };
+  const push = (event: SseEvent): ChatEvent[] => {
+    const open = state.open;
+    if (event.event !== undefined || state.done || open?.kind !== 'text') return run({ type: 'event', event });
+    const data = event.data.trim();
+    const text = template?.match(data);
+    // An empty content is padding: the full decoder emits nothing for it either.
+    if (text !== undefined) return text === '' ? [] : [{ type: 'text-delta', index: open.index, text }];
+    const step = stepDecoder(state, { type: 'event', event }, ids);
+    state = step.state;
+    if (step.parsed !== undefined && state.open === open && step.output.length === 1) template = ContentDeltaTemplate.learn(data, step.parsed) ?? template;
+    return step.output;
+  };
   return {
-    push: (event) => run({ type: 'event', event }),
+    push,
     end: () => run({ type: 'end' }),
     get done() {
       return state.done;

@@ -68,4 +68,23 @@ describe('SseParser', () => {
       { numRuns: 400 },
     );
   });
+
+  it('finds the same blocks on the LF-only fast path as the general path does with CRLF line ends', () => {
+    const field = fc.constantFrom('data', 'event', 'id', ':comment', 'retry', 'data:', '');
+    const value = fc.string({ unit: fc.constantFrom('a', 'é', '💡', ' ', '{', '"', ':'), maxLength: 8 });
+    const line = fc.tuple(field, value).map(([name, text]) => `${name}: ${text}\n`);
+    const block = fc.array(line, { maxLength: 4 }).map((lines) => `${lines.join('')}\n`);
+    fc.assert(
+      fc.property(fc.array(block, { maxLength: 6 }), fc.string({ unit: fc.constantFrom('d', 'a', ':', ' ', '\n'), maxLength: 6 }), fc.array(fc.nat(), { maxLength: 12 }), (blocks, tail, rawCuts) => {
+        const lfText = blocks.join('') + tail;
+        const lf = Buffer.from(lfText);
+        const cuts = rawCuts.map((cut) => cut % (lf.length + 1));
+        const fast = parseInChunks(lf, cuts);
+        const general = parseInChunks(Buffer.from(lfText.replaceAll('\n', '\r\n')), []);
+        expect(fast.map((b) => b.event)).toEqual(general.map((b) => b.event));
+        expect(fast.map((b) => b.raw.toString().replaceAll('\n', '\r\n'))).toEqual(general.map((b) => b.raw.toString()));
+      }),
+      { numRuns: 600 },
+    );
+  });
 });

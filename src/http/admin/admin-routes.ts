@@ -44,9 +44,11 @@ export function registerAdminRoutes(router: Router, services: AdminServices): vo
       responses: { '200': { description: 'The changes', content: { 'application/x-ndjson': {}, 'text/csv': {} } } },
     },
   ];
-  const document = openApiDocument(ADMIN_ROUTES, operations, extras, services.version);
+  // Built on first request: most servers never serve it, and building it costs memory at start-up.
+  let document: ReturnType<typeof openApiDocument> | undefined;
   router.on('GET', '/api/admin/openapi.json', async (request, response) => {
     await authenticator.authenticate(callerKey(request.headers));
+    document ??= openApiDocument(ADMIN_ROUTES, operations, extras, services.version);
     sendJson(response, 200, document);
   });
 }

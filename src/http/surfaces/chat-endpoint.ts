@@ -10,6 +10,8 @@ import type { RouteHandler } from '../router.js';
 import { sendDialectError } from '../send.js';
 import { answerableError } from '../../gateway/unexpected-error.js';
 import { incomingTraceContext } from '../../observability/request-trace.js';
+import { AgentRuntime } from '../../agents/agent-runtime.js';
+import { answerWithAgent } from './agent-answer.js';
 import { refuseLoop, type SurfaceContext, type SurfaceDialect } from './surface-context.js';
 
 /** Caller headers that matter to an upstream of the same dialect; nothing else is forwarded. */
@@ -51,6 +53,24 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
       if (prepared.body === parsed) chatRequest.source.raw = raw;
       chatRequest.source.headers = forwardedHeaders(request.headers);
       if (via !== undefined) chatRequest.source.via = via;
+      const agentName = AgentRuntime.agentName(chatRequest.model);
+      if (agentName !== undefined) {
+        await answerWithAgent({
+          runtime: context.agents,
+          agentName,
+          dialect,
+          surface,
+          request: chatRequest,
+          principal,
+          sink: prepared.watch?.(sink, chatRequest) ?? sink,
+          signal: sink.signal,
+          requestId,
+          logger: context.logger,
+          newId: context.newId,
+          nowSeconds: () => Math.floor(context.clock.now() / 1000),
+        });
+        return;
+      }
       await context.chatService.handle({
         request: chatRequest,
         principal,

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../../canonical/gateway-error.js';
 import type { Dialect } from '../../dialects/dialect.js';
+import type { AgentRuntime } from '../../agents/agent-runtime.js';
 import type { ChatService } from '../../gateway/chat-service.js';
 import type { Authenticator } from '../../governance/authenticator.js';
 import type { RequestLogWriter } from '../../governance/request-log-writer.js';
@@ -28,6 +29,8 @@ export interface SurfaceContext {
   hop: HopMarker;
   maxBodyBytes: number;
   newId(prefix: string): string;
+  /** Runs `agent:<name>` models. */
+  agents: AgentRuntime;
 }
 
 export interface SurfaceDialect {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../canonical/gateway-error.js';
 import { CALLER_KEY_PREFIX, displayPrefixOf, generateKeySecret, hashKeySecret } from '../../governance/api-key-secret.js';
 import { canManageTeam, isOrgAdmin } from '../../governance/permissions.js';
-import { policySchema, type Policy } from '../../governance/policy.js';
+import { narrowPolicy, policySchema, type Policy } from '../../governance/policy.js';
 import type { Principal, ServiceClass } from '../../governance/principal.js';
 import type { ApiKeyRecord, Role } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
@@ -19,6 +19,15 @@ export const createKeyInput = z
     serviceClass: z.enum(['interactive', 'batch']).optional(),
     expiresAt: z.iso.datetime().optional(),
     policy: policySchema.optional().describe("narrows the team's policy for this key only"),
+  })
+  .strict();
+
+export const listKeysInput = z
+  .object({
+    team: z.string().min(1).optional().describe('only keys acting for this team (name or id)'),
+    user: z.string().min(1).optional().describe('only keys of this person (email or id)'),
+    serviceAccount: z.string().min(1).optional().describe('only keys of this service account (id, or team/name)'),
+    state: z.enum(['active', 'revoked', 'expired']).optional().describe('active: neither revoked nor expired'),
   })
   .strict();
 
@@ -45,6 +54,19 @@ export interface ApiKeyView {
   revokedAt: string | null;
 }
 
+/** One key in full: what applies to its next request, as the authenticator will work it out. */
+export interface ApiKeyDetailView extends ApiKeyView {
+  effective: {
+    /** The team it acts for (for a person's key without one: their only team). */
+    team: string | null;
+    /** The team's limits narrowed by its policy. */
+    teamPolicy: Policy;
+    /** That, narrowed again by the key's override. */
+    policy: Policy;
+    serviceClass: ServiceClass;
+  };
+}
+
 export interface CreatedApiKey {
   /** The key itself: returned once, never stored, never shown again. */
   key: string;
@@ -63,11 +85,35 @@ export class KeyService {
     private readonly serviceAccounts: ServiceAccountService,
   ) {}
 
-  async list(actor: Principal): Promise<ApiKeyView[]> {
+  async list(actor: Principal, filters: z.output<typeof listKeysInput> = {}): Promise<ApiKeyView[]> {
+    const teamId = filters.team === undefined ? undefined : (await visibleTeam(this.context, actor, filters.team)).id;
+    const userId = filters.user === undefined ? undefined : (await findUser(this.context, actor, filters.user)).id;
+    const accountId = filters.serviceAccount === undefined ? undefined : (await this.serviceAccounts.find(actor, filters.serviceAccount)).id;
+    const now = this.context.clock.now();
     const keys = await this.context.store.apiKeys.list(actor.orgId);
     const visible: ApiKeyRecord[] = [];
-    for (const key of keys) if (await this.mayManage(actor, key)) visible.push(key);
+    for (const key of keys) {
+      if (teamId !== undefined && key.teamId !== teamId) continue;
+      if (userId !== undefined && key.userId !== userId) continue;
+      if (accountId !== undefined && key.serviceAccountId !== accountId) continue;
+      if (filters.state !== undefined && stateOf(key, now) !== filters.state) continue;
+      if (await this.mayManage(actor, key)) visible.push(key);
+    }
     return Promise.all(visible.map((key) => this.view(key)));
+  }
+
+  async get(actor: Principal, id: string): Promise<ApiKeyDetailView> {
+    const record = await this.find(actor, id);
+    const { store } = this.context;
+    let teamId = record.teamId;
+    if (teamId === null && record.userId !== null) {
+      const memberships = await store.memberships.listByUser(record.userId);
+      if (memberships.length === 1) teamId = memberships[0]?.teamId ?? null;
+    }
+    const team = teamId === null ? undefined : await store.teams.findById(teamId);
+    const teamPolicy = team === undefined ? {} : narrowPolicy(team.limits, team.policy);
+    const policy = narrowPolicy(teamPolicy, record.policy ?? {});
+    return { ...(await this.view(record)), effective: { team: team?.name ?? null, teamPolicy, policy, serviceClass: policy.serviceClass ?? record.serviceClass } };
   }
 
   async create(actor: Principal, input: z.output<typeof createKeyInput>): Promise<CreatedApiKey> {
@@ -215,4 +261,9 @@ export class KeyService {
       revokedAt: iso(record.revokedAt),
     };
   }
+}
+
+function stateOf(key: ApiKeyRecord, now: number): 'active' | 'revoked' | 'expired' {
+  if (key.revokedAt !== null) return 'revoked';
+  return key.expiresAt !== null && key.expiresAt <= now ? 'expired' : 'active';
 }

@@ -64,6 +64,18 @@ export class ServiceAccountService {
     });
   }
 
+  /** Removes a service account; its keys are revoked with it. */
+  async delete(actor: Principal, account: string): Promise<void> {
+    const current = await this.find(actor, account);
+    const before = await this.view(current);
+    const now = this.context.clock.now();
+    await changeWithAudit(this.context, actor, async (store) => {
+      for (const key of await store.apiKeys.list(actor.orgId)) if (key.serviceAccountId === current.id && key.revokedAt === null) await store.apiKeys.revoke(key.id, now);
+      await store.serviceAccounts.delete(current.id);
+      return { result: undefined, audit: { action: 'service-account.delete', targetType: 'service-account', targetId: current.id, targetName: current.name, teamId: current.teamId, before, after: null } };
+    });
+  }
+
   /** A service account the actor may manage, by id (or `team/name`). */
   async find(actor: Principal, reference: string): Promise<ServiceAccountRecord> {
     let account = await this.context.store.serviceAccounts.findById(reference);

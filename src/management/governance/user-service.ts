@@ -74,6 +74,27 @@ export class UserService {
     });
   }
 
+  /**
+   * Removes a person: their keys are revoked and their memberships go with them, in one change.
+   * Their request records and usage stay (under their id); the audit trail keeps their email.
+   */
+  async delete(actor: Principal, user: string): Promise<void> {
+    requireOrgAdmin(actor, 'removing a person');
+    const current = await findUser(this.context, actor, user);
+    if (current.role !== 'member') requireOwner(actor, `removing an ${current.role}`);
+    if (current.role === 'owner') {
+      const owners = (await this.context.store.users.list(actor.orgId)).filter((candidate) => candidate.role === 'owner' && candidate.disabledAt === null && candidate.id !== current.id);
+      if (owners.length === 0) throw new GatewayError('forbidden', 'The last owner cannot be removed: make someone else an owner first');
+    }
+    const before = await this.view(current);
+    const now = this.context.clock.now();
+    await changeWithAudit(this.context, actor, async (store) => {
+      for (const key of await store.apiKeys.list(actor.orgId)) if (key.userId === current.id && key.revokedAt === null) await store.apiKeys.revoke(key.id, now);
+      await store.users.delete(current.id);
+      return { result: undefined, audit: { action: 'user.delete', targetType: 'user', targetId: current.id, targetName: current.email, before, after: null } };
+    });
+  }
+
   private async view(record: UserRecord): Promise<UserView> {
     const teams: UserView['teams'] = [];
     for (const membership of await this.context.store.memberships.listByUser(record.id)) {

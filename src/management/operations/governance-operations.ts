@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { policySchema } from '../../governance/policy.js';
 import type { AuditService } from '../governance/audit-service.js';
 import { changeFilterInput, requestFilterInput } from '../governance/audit-service.js';
-import { createKeyInput, updateKeyInput, type KeyService } from '../governance/key-service.js';
+import { createKeyInput, listKeysInput, updateKeyInput, type KeyService } from '../governance/key-service.js';
 import type { ServiceAccountService } from '../governance/service-account-service.js';
 import { settingsInput, type SettingsService } from '../governance/settings-service.js';
 import type { TeamService } from '../governance/team-service.js';
@@ -91,6 +91,13 @@ export function governanceOperations(services: GovernanceServices): AnyOperation
       input: z.object({ user: z.string().min(1), name: z.string().min(1).max(200).optional(), role: z.enum(['owner', 'admin', 'member']).optional(), disabled: z.boolean().optional() }).strict(),
       run: (actor, input) => users.update(actor, input.user, input),
     }),
+    defineOperation({
+      id: 'users.delete',
+      summary: 'Remove a person: their keys are revoked, their memberships removed (owners and admins; owners remove owners and admins)',
+      kind: 'change',
+      input: z.object({ user: z.string().min(1).describe('email or id') }).strict(),
+      run: (actor, input) => users.delete(actor, input.user),
+    }),
 
     defineOperation({
       id: 'serviceAccounts.list',
@@ -113,8 +120,22 @@ export function governanceOperations(services: GovernanceServices): AnyOperation
       input: z.object({ serviceAccount: z.string().min(1).describe('id, or team/name'), description: z.string().max(1000).optional(), disabled: z.boolean().optional() }).strict(),
       run: (actor, input) => serviceAccounts.update(actor, input.serviceAccount, input),
     }),
+    defineOperation({
+      id: 'serviceAccounts.delete',
+      summary: 'Remove a service account; its keys are revoked (team admins, owners, admins)',
+      kind: 'change',
+      input: z.object({ serviceAccount: z.string().min(1).describe('id, or team/name') }).strict(),
+      run: (actor, input) => serviceAccounts.delete(actor, input.serviceAccount),
+    }),
 
-    defineOperation({ id: 'keys.list', summary: 'List the API keys the caller may manage', kind: 'read', input: none, run: (actor) => keys.list(actor) }),
+    defineOperation({ id: 'keys.list', summary: 'List the API keys the caller may manage, optionally filtered', kind: 'read', input: listKeysInput, run: (actor, input) => keys.list(actor, input) }),
+    defineOperation({
+      id: 'keys.get',
+      summary: 'Show one API key with the team it acts for and the policy that applies to it',
+      kind: 'read',
+      input: z.object({ key: z.string().min(1).describe('key id') }).strict(),
+      run: (actor, input) => keys.get(actor, input.key),
+    }),
     defineOperation({ id: 'keys.create', summary: 'Create an API key; the key is returned once', kind: 'change', input: createKeyInput, run: (actor, input) => keys.create(actor, input) }),
     defineOperation({
       id: 'keys.update',

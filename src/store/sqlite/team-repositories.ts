@@ -87,6 +87,11 @@ export class SqliteUserRepository implements UserRepository {
   async list(orgId: string): Promise<UserRecord[]> {
     return (await this.db.selectFrom('users').selectAll().where('org_id', '=', orgId).orderBy('email').execute()).map(toUser);
   }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
 }
 
 function toUserRow(record: UserRecord): Database['users'] {
@@ -170,6 +175,11 @@ export class SqliteServiceAccountRepository implements ServiceAccountRepository 
     let select = this.db.selectFrom('service_accounts').selectAll().where('org_id', '=', orgId);
     if (teamId !== undefined) select = select.where('team_id', '=', teamId);
     return (await select.orderBy('created_at').execute()).map(toServiceAccount);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('service_accounts').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 }
 

@@ -9,8 +9,11 @@ export interface Answer {
   text: string | undefined;
   headers: Headers;
   body: any;
+  /** The order this answer completed in among all answers of the test run (1, 2, …): an event order, not a clock. */
   finishedAt: number;
 }
+
+let answersFinished = 0;
 
 /**
  * An OpenAI-surface call with a raw fetch, returning what routing decided. Streams when asked (a
@@ -40,7 +43,7 @@ export async function ask(
     text: text ?? undefined,
     headers: response.headers,
     body,
-    finishedAt: performance.now(),
+    finishedAt: ++answersFinished,
   };
 }
 

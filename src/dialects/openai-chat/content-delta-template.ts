@@ -1,0 +1,57 @@
+import type { WireRecord } from './wire-values.js';
+
+/** What a JSON string holds only escaped, or that would end it: a quote, a backslash, a control character. */
+// eslint-disable-next-line no-control-regex
+const NOT_PLAIN = /["\\\u0000-\u001f]/;
+const CONTENT_KEY_BEFORE_VALUE = /"content"\s*:\s*"$/;
+
+/**
+ * The fast path for the bulk of a stream: content chunks that differ from each other only in
+ * their text. `JSON.parse` of each chunk was most of a long stream's relay cost (about 2 µs of a
+ * 6.6 µs event), so after one chunk has been parsed the decoder learns its bytes around the
+ * content string, and a later chunk with exactly those bytes before and after a string that holds
+ * no quote, backslash or control character is read without parsing. Such a chunk is the learned
+ * one with another text: it is valid JSON and means the same, only the text differs. Anything
+ * else (a finish, usage, a tool call, an escape, another id) takes the full decoder.
+ */
+export class ContentDeltaTemplate {
+  private constructor(
+    private readonly prefix: string,
+    private readonly suffix: string,
+  ) {}
+
+  /**
+   * A template from a chunk the full decoder read, when that chunk is a plain content delta
+   * (one choice; a delta holding only `content`; no finish, usage or error) and its content's
+   * JSON encoding occurs once in its bytes.
+   */
+  static learn(data: string, chunk: WireRecord): ContentDeltaTemplate | undefined {
+    if (chunk.error !== undefined || (chunk.usage !== undefined && chunk.usage !== null)) return undefined;
+    const { choices } = chunk;
+    if (!Array.isArray(choices) || choices.length !== 1) return undefined;
+    const choice = choices[0] as WireRecord | null;
+    if (typeof choice !== 'object' || choice === null) return undefined;
+    if ((choice.index !== undefined && choice.index !== 0) || (choice.finish_reason !== undefined && choice.finish_reason !== null)) return undefined;
+    const delta = choice.delta as WireRecord | null;
+    if (typeof delta !== 'object' || delta === null) return undefined;
+    const keys = Object.keys(delta);
+    const { content } = delta;
+    if (keys.length !== 1 || keys[0] !== 'content' || typeof content !== 'string' || content === '') return undefined;
+    const encoded = JSON.stringify(content);
+    const at = data.indexOf(encoded);
+    if (at === -1 || data.indexOf(encoded, at + 1) !== -1) return undefined;
+    const prefix = data.slice(0, at + 1);
+    if (!CONTENT_KEY_BEFORE_VALUE.test(prefix)) return undefined;
+    return new ContentDeltaTemplate(prefix, data.slice(at + encoded.length - 1));
+  }
+
+  /** The content of `data` when it is this template with another text; undefined otherwise. */
+  match(data: string): string | undefined {
+    const { prefix, suffix } = this;
+    const end = data.length - suffix.length;
+    // Slices compared with === (a flat memory compare) measured faster here than startsWith/endsWith.
+    if (end < prefix.length || data.slice(end) !== suffix || data.slice(0, prefix.length) !== prefix) return undefined;
+    const text = data.slice(prefix.length, end);
+    return NOT_PLAIN.test(text) ? undefined : text;
+  }
+}
