@@ -136,6 +136,20 @@ describe('MCP servers from npm over stdio, through McpToolSource', () => {
     expect(big.content).toMatch(/^x{1024}\n\[result cut: 1024 of 10000 bytes shown\]$/);
   });
 
+  it('a server that cannot start, or a secret that is not set, is an error outcome and leaves its tools out', async () => {
+    await ok(server, 'PUT', '/api/admin/mcp-connections/broken', { transport: { type: 'stdio', command: '/nonexistent/mcp-server', args: [] } });
+    await ok(server, 'PUT', '/api/admin/mcp-connections/needs-secret', { transport: { type: 'stdio', command: process.execPath, args: [mcpServerBin('server-everything'), 'stdio'], env: { T: '${secret:NOT_SET}' } } });
+    const attachments = [{ connection: 'broken', allowTools: ['*'] }, { connection: 'needs-secret', allowTools: ['*'] }, everything];
+    const tools = await server.running.agentTools.mcp.tools(agentScope(principal.orgId, attachments), principal, new AbortController().signal);
+    expect(tools.map((tool) => tool.name)).toContain('everything__echo');
+    expect(tools.some((tool) => tool.name.startsWith('broken__') || tool.name.startsWith('needs-secret__'))).toBe(false);
+    const broken = await server.running.agentTools.mcp.call('broken__anything', {}, context({ agent: agentScope(principal.orgId, attachments) }));
+    expect(broken).toMatchObject({ isError: true, content: expect.stringMatching(/Cannot connect to MCP server 'broken'.*ENOENT/) });
+    const missing = await server.running.agentTools.mcp.call('needs-secret__echo', {}, context({ agent: agentScope(principal.orgId, attachments) }));
+    expect(missing).toMatchObject({ isError: true, content: "MCP connection 'needs-secret' needs secret 'NOT_SET', which is not set in its scope" });
+    expect(server.logs().some((line) => line.msg === 'mcp connection unavailable; its tools are left out of this run' && line.connection === 'broken')).toBe(true);
+  });
+
   it('never shows the secret value in API responses, the audit trail or the logs', async () => {
     const texts = [
       JSON.stringify(await ok(server, 'GET', '/api/admin/mcp-connections')),

@@ -25,9 +25,7 @@ const EXIT_GRACE_MS = 2_000;
 export class CleanStdioTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
-  // The SDK's Transport declares this generic; the signature must match it.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-  onmessage?: <T extends JSONRPCMessage>(message: T) => void;
+  onmessage?: Transport['onmessage'];
 
   private child: ChildProcessWithoutNullStreams | undefined;
   private readonly buffer = new ReadBuffer();

@@ -25,10 +25,8 @@ export function toolHash(tool: McpToolDefinition): string {
 
 /** JSON with object keys sorted and undefined members left out. */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    // undefined, functions and symbols have no JSON text.
-    return value === undefined || typeof value === 'function' || typeof value === 'symbol' ? 'null' : JSON.stringify(value);
-  }
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, member]) => member !== undefined)
