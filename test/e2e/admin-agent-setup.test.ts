@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstreams/index.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
-import { AdminChat, scriptedModel, tuneAdminAgent } from './helpers/admin-agent.js';
+import { AdminChat, scriptedModel, tuneAdminAgent, turnOf } from './helpers/admin-agent.js';
+import { mcpServerBin } from './helpers/mcp.js';
 
 const ANTHROPIC_KEY = 'sk-ant-api03-Xq7sK2mN9pL4vR8tY1wE6uI3oA5sD0fG';
 
@@ -25,10 +26,10 @@ describe('the Admin Agent sets up GPUs, a cloud fallback and a coding route', ()
     anthropic = await startMockUpstream({ dialect: 'anthropic' });
     inference = await startMockUpstream({ dialect: 'openai' });
     server = await startTestServer({ AUXOT_WORKER_HEARTBEAT_MS: '300' });
-    await server.addProvider({ name: 'brain', kind: 'openai-compatible', baseUrl: brain.baseUrl, models: ['admin-model'] });
+    await server.addProvider({ name: 'brain', kind: 'openai-compatible', baseUrl: brain.baseUrl, models: ['admin-model', 'agent-model'] });
     await tuneAdminAgent(server, 'admin-model');
-    brain.setHandler(
-      scriptedModel([
+    await server.admin('PUT', '/api/admin/skills/review', { scope: 'org', description: 'Review a change for bugs and risks', body: '# Review\nRead the diff twice. REVIEW-SKILL-BODY' });
+    const admin = scriptedModel([
         {
           when: 'gpu-rack.internal',
           steps: [
@@ -57,8 +58,29 @@ describe('the Admin Agent sets up GPUs, a cloud fallback and a coding route', ()
             { text: 'coding: GPU first, then Claude Code CLI, then Anthropic.' },
           ],
         },
-      ]),
-    );
+        {
+          when: 'code-review agent',
+          steps: [
+            { calls: [{ name: 'skills_list', args: {} }, { name: 'mcp_list', args: {} }] },
+            {
+              calls: [
+                // A local MCP server stands in for GitHub's.
+                { name: 'mcp_put', args: { connection: 'github', description: 'GitHub', transport: { type: 'stdio', command: process.execPath, args: [mcpServerBin('server-everything'), 'stdio'] } } },
+                { name: 'mcp_tools_approve', args: { connection: 'github', tools: ['echo'] } },
+                { name: 'agents_put', args: { agent: 'code-review', description: 'Reviews changes', personality: 'You review code.', skills: ['review'], mcp: [{ connection: 'github', allowTools: ['echo'] }], model: 'agent-model' } },
+              ],
+            },
+            { text: 'The code-review agent, with the review skill and the GitHub tools.' },
+          ],
+        },
+      ]);
+    // The code-review agent's own model: call the GitHub tool, then answer with what it returned.
+    const reviewer = (request: Parameters<typeof admin>[0]): ReturnType<typeof admin> => {
+      const { results } = turnOf(request);
+      if (results.length === 0) return { kind: 'turn', turn: { toolCalls: [{ name: 'github__echo', arguments: '{"message":"PR 42"}' }] } };
+      return { kind: 'turn', turn: { text: `Reviewed: ${results.join(' ')}` } };
+    };
+    brain.setHandler((request) => ((request.body as { model?: string }).model === 'agent-model' ? reviewer(request) : admin(request)));
     openai = new OpenAI({ baseURL: `${server.url}/api/openai/v1`, apiKey: server.adminKey, maxRetries: 0 });
   });
 
@@ -148,5 +170,23 @@ describe('the Admin Agent sets up GPUs, a cloud fallback and a coding route', ()
     expect(overflow.response.headers.get('x-auxot-tier')).toBe('cloud');
     inference.releaseHanging();
     await held;
+  });
+
+  it('conversation 4: a code-review agent with the review skill and a GitHub MCP connection, callable at once', async () => {
+    const conversation = await chat().start();
+    const { plan } = await conversation.say('Create a code-review agent with the review skill and connect it to our GitHub MCP server.');
+    expect(plan.operations.map((operation: any) => operation.operation)).toEqual(['mcp.put', 'mcp.tools.approve', 'agents.put']);
+    expect(plan.operations[0].risk).toContain('MCP server');
+    const applied = await conversation.confirm(plan);
+    expect(applied.failed).toBeUndefined();
+    expect((await server.admin('GET', '/api/admin/agents/code-review')).body).toMatchObject({ skills: ['review'], mcp: [{ connection: 'github', allowTools: ['echo'] }] });
+    const tools = (await server.admin('GET', '/api/admin/mcp-connections/github/tools')).body.data;
+    expect(tools.find((tool: any) => tool.name === 'echo')).toMatchObject({ state: 'approved' });
+
+    const answer = await openai.chat.completions.create({ model: 'agent:code-review', messages: [{ role: 'user', content: 'Review PR 42' }] });
+    expect(answer.choices[0]?.message.content).toContain('Echo: PR 42');
+    const agentCall = brain.requests.filter((request) => (request.body as { model?: string }).model === 'agent-model')[0];
+    expect(JSON.stringify(agentCall?.body)).toContain('github__echo');
+    expect(JSON.stringify(agentCall?.body)).toContain('Review a change for bugs and risks');
   });
 });
