@@ -18,7 +18,7 @@ const operations = [
 ];
 
 const principal = (role: Principal['role'], teamAdminOf: string[] = []): Principal =>
-  ({ orgId: 'org', keyId: 'key', keyName: 'k', identity: { kind: 'user', id: 'u', name: 'U', email: 'u@example.com' }, role, teamId: undefined, teamName: undefined, teamAdminOf: new Set(teamAdminOf), memberOf: new Set(), serviceClass: 'interactive', teamPolicy: undefined, keyPolicy: undefined, policy: {} }) as Principal;
+  ({ orgId: 'org', keyId: 'key', keyName: 'k', identity: { kind: 'user', id: 'u', name: 'U', email: 'u@example.com' }, role, teamId: undefined, teamName: undefined, teamAdminOf: new Set(teamAdminOf), memberOf: new Set(), serviceClass: 'interactive', teamPolicy: undefined, keyPolicy: undefined, policy: {} });
 
 describe('the Admin Agent’s tools, made from the management operations', () => {
   const tools = adminTools(operations);
