@@ -106,9 +106,18 @@ export class AdminConversations {
       model: `agent:${ADMIN_AGENT_NAME}`,
       messages: [{ role: 'system', content: adminInstructions(actor, fence) }, ...history, { role: 'user', content: text }],
     });
-    const outcome = await this.dependencies.runtime.run(prepared, { principal: actor, request, surface: 'admin-agent', signal });
+    // Each model step's text goes out as the step ends; the runtime's own closing words (step limit) after.
+    const outcome = await this.dependencies.runtime.run(prepared, {
+      principal: actor,
+      request,
+      surface: 'admin-agent',
+      signal,
+      onStep: (step) => {
+        if (step.kind === 'model' && step.text !== '') events.onText?.(step.text);
+      },
+    });
     const answer = textOf(outcome.result);
-    events.onText?.(answer);
+    if (outcome.run.status !== 'completed') events.onText?.(answer);
 
     let plan: PlanRecord | undefined;
     if (turn.staged.length > 0 || turn.goLive) plan = await this.propose(actor, state, turn.staged, turn.goLive ? { purpose: 'go-live' } : {});
