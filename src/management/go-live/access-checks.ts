@@ -76,7 +76,7 @@ export async function bootstrapKeyChecks(store: Store, orgId: string, now: numbe
     check: 'key.bootstrap',
     target: `key '${key.name}' (${key.id})`,
     ok: false,
-    problem: `The ${key.role} key made at start-up ('${key.name}', ${key.displayPrefix}…) is still active: it was printed in a terminal or sits in the server's environment, and it belongs to no named person`,
+    problem: `The ${key.role} key made at start-up ('${key.name}', ${key.displayPrefix}) is still active: it was printed in a terminal or sits in the server's environment, and it belongs to no named person`,
     fix: `Give each administrator a personal key (auxot users create <email> --role admin, then auxot keys create <name> --user <email>), switch to one, revoke this key (auxot keys revoke ${key.id}) and remove AUXOT_ADMIN_KEY from the server's environment`,
   }));
 }

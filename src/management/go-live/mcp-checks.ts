@@ -63,14 +63,18 @@ async function attachmentCheck(store: Store, agent: AgentRecord, attachment: Age
   };
 }
 
+/** Tool names as the MCP specification recommends them; others are not quoted in Auxot's own text. */
+const SAFE_TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
 /**
  * What is wrong with the tools the agent allows. Tool names come from the agent's allow list and
- * the approvals (both configuration), never from the server's listing, so no name the server
- * made up reaches the problem text.
+ * the approvals (configuration), never from the server's listing; an approval made with `*` holds
+ * names the server chose, so only names of the recommended shape are quoted.
  */
 function pinMismatches(connection: McpConnectionRecord, attachment: AgentMcpRecord, offered: readonly McpToolDefinition[]): string[] {
   const byName = new Map(offered.map((tool) => [tool.name, tool]));
   const problems: string[] = [];
+  const named = (name: string): string => (SAFE_TOOL_NAME.test(name) ? `'${name}'` : 'a tool whose name is not shown (unusual characters)');
   const stateOf = (name: string): 'approved' | 'changed' | 'pending' | 'removed' => {
     const tool = byName.get(name);
     return tool === undefined ? 'removed' : approvalState(connection, tool);
@@ -79,17 +83,17 @@ function pinMismatches(connection: McpConnectionRecord, attachment: AgentMcpReco
     const approved = Object.keys(connection.approvals).sort();
     for (const name of approved) {
       const state = stateOf(name);
-      if (state === 'changed') problems.push(`'${name}' changed since it was approved`);
-      if (state === 'removed') problems.push(`'${name}' was approved but the server no longer offers it`);
+      if (state === 'changed') problems.push(`${named(name)} changed since it was approved`);
+      if (state === 'removed') problems.push(`${named(name)} was approved but the server no longer offers it`);
     }
     if (!approved.some((name) => stateOf(name) === 'approved')) problems.push('no tool of the connection is approved');
     return problems;
   }
   for (const name of [...attachment.allowTools].sort()) {
     const state = stateOf(name);
-    if (state === 'changed') problems.push(`'${name}' changed since it was approved`);
-    else if (state === 'pending') problems.push(`'${name}' is not approved`);
-    else if (state === 'removed') problems.push(`'${name}' is not offered by the server`);
+    if (state === 'changed') problems.push(`${named(name)} changed since it was approved`);
+    else if (state === 'pending') problems.push(`${named(name)} is not approved`);
+    else if (state === 'removed') problems.push(`${named(name)} is not offered by the server`);
   }
   return problems;
 }

@@ -13,6 +13,7 @@ export function untrustedExcerpt(text: string): string | undefined {
   // eslint-disable-next-line no-control-regex
   const cleaned = redactCredentials(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').trim();
   if (cleaned === '') return undefined;
-  const chars = [...cleaned];
+  // Cut by code point, so a surrogate pair is never split.
+  const chars = Array.from(cleaned);
   return chars.length <= UNTRUSTED_TEXT_LIMIT ? cleaned : `${chars.slice(0, UNTRUSTED_TEXT_LIMIT - 1).join('')}…`;
 }
