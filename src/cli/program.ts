@@ -2,6 +2,7 @@ import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/
 import type { CliContext, CommandGroup } from './cli-context.js';
 import { agentsCommand } from './commands/agents-command.js';
 import { auditCommand } from './commands/audit-command.js';
+import { configCommand } from './commands/config-command.js';
 import { keysCommand } from './commands/keys-command.js';
 import { policiesCommand } from './commands/policies-command.js';
 import { providersCommand } from './commands/providers-command.js';
@@ -34,6 +35,7 @@ const COMMAND_GROUPS: readonly CommandGroup[] = [
   requestsCommand,
   usageCommand,
   auditCommand,
+  configCommand,
   workerCommand,
 ];
 
