@@ -16,10 +16,6 @@ export class DetachedRuns {
     this.inFlight.set(controller, running);
   }
 
-  get size(): number {
-    return this.inFlight.size;
-  }
-
   /** Cancels every run in flight and resolves once each has finished. */
   async cancelAll(): Promise<void> {
     this.closing = true;
