@@ -107,6 +107,9 @@ describe('every request leaves exactly one record, under load and across a SIGTE
     const outcomes = await load(server.url, 5_000, 32);
     const ids = outcomes.map((outcome) => outcome.id);
     expect(ids.every((id) => id !== null)).toBe(true);
+    // An abandoned stream's record is written once the server has seen the caller go and stopped
+    // the upstream, which can come after the last caller is done: wait for it, do not race it.
+    await expect.poll(async () => (await exportedRecords(server.url)).length, { timeout: 20_000 }).toBe(5_000);
     const records = await exportedRecords(server.url);
     expect(records).toHaveLength(5_000);
     const byId = new Map(records.map((record) => [record.id, record]));
