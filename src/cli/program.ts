@@ -1,5 +1,6 @@
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { CliContext, CommandGroup } from './cli-context.js';
+import { adminCommand } from './commands/admin-command.js';
 import { agentsCommand } from './commands/agents-command.js';
 import { auditCommand } from './commands/audit-command.js';
 import { keysCommand } from './commands/keys-command.js';
@@ -20,6 +21,7 @@ import { workersCommand } from './commands/workers-command.js';
 /** Every command group, in the order `auxot --help` lists them. A new group is one file and one line here. */
 const COMMAND_GROUPS: readonly CommandGroup[] = [
   serveCommand,
+  adminCommand,
   providersCommand,
   routesCommand,
   teamsCommand,

@@ -128,12 +128,14 @@ export function spawnPty(argv: readonly string[], options: PtyOptions = {}): Pty
 
 /** What a person would read: CSI/OSC escape sequences dropped, `\r\n` as `\n`, lone `\r` kept out. */
 export function terminalText(raw: string): string {
+  /* eslint-disable no-control-regex -- escape sequences are what is removed */
   return raw
     .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
     .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, '')
     .replace(/\u001b[@-_]/g, '')
     .replace(/\r+\n/g, '\n')
     .replace(/\r/g, '');
+  /* eslint-enable no-control-regex */
 }
 
 /** One argument as POSIX sh reads it literally. */
