@@ -4,7 +4,7 @@ import { GatewayError } from '../canonical/gateway-error.js';
 import type { JsonObject } from '../canonical/json.js';
 import { addUsage, emptyUsage, type Usage } from '../canonical/usage.js';
 import type { Principal } from '../governance/principal.js';
-import { mayCall } from '../management/agents/agent-service.js';
+import { ADMIN_AGENT_NAME, mayCall } from '../management/agents/agent-service.js';
 import type { Logger } from '../platform/logger.js';
 import type { AgentStore } from '../store/agent-repositories.js';
 import type { AgentRecord, AgentRunRecord, AgentStepRecord } from '../store/agent-records.js';
@@ -65,18 +65,25 @@ export class AgentRuntime {
     return model.startsWith(AGENT_MODEL_PREFIX) ? model.slice(AGENT_MODEL_PREFIX.length) : undefined;
   }
 
-  /** Resolves the agent for this caller: 404 when unknown, 403 when the caller's team may not use it. */
-  async prepare(name: string, principal: Principal, callerTools: readonly ToolDefinition[], signal: AbortSignal): Promise<PreparedRun> {
+  /**
+   * Resolves the agent for this caller: 404 when unknown, 403 when the caller's team may not use it.
+   * `turnTools` are tool sources for this run only (the Admin Agent's, which stage a plan per turn);
+   * the Admin Agent runs only with them, so it cannot be reached as an ordinary agent.
+   */
+  async prepare(name: string, principal: Principal, callerTools: readonly ToolDefinition[], signal: AbortSignal, turnTools?: readonly ToolSource[]): Promise<PreparedRun> {
     const store = this.dependencies.agents;
     const agent = await store.agents.findByName(principal.orgId, name);
     if (agent === undefined) throw new GatewayError('not_found', `No agent '${name}'`, { param: 'model' });
+    if (agent.name === ADMIN_AGENT_NAME && agent.teamId === null && turnTools === undefined) {
+      throw new GatewayError('forbidden', 'The Admin Agent is reached through `auxot admin` or /api/admin/agent/conversations, where its changes are planned and confirmed', { param: 'model' });
+    }
     if (!mayCall(principal, agent)) {
       throw new GatewayError('forbidden', `The agent '${name}' belongs to another team: only keys acting for its team may call it`, { param: 'model' });
     }
     const [skills, contextFiles] = await Promise.all([store.skills.findByIds(agent.skillIds), store.contextFiles.findByIds(agent.contextFileIds)]);
     const scope: AgentToolScope = { id: agent.id, name: agent.name, orgId: agent.orgId, teamId: agent.teamId ?? undefined, mcp: agent.mcp, skillIds: agent.skillIds };
     const tools = new Map<string, { tool: AgentTool; source: ToolSource }>();
-    for (const source of this.dependencies.toolSources) {
+    for (const source of [...(turnTools ?? []), ...this.dependencies.toolSources]) {
       for (const tool of await source.tools(scope, principal, signal)) if (!tools.has(tool.name)) tools.set(tool.name, { tool, source });
     }
     for (const tool of callerTools) {

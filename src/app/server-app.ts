@@ -1,3 +1,5 @@
+import { AdminConversations } from '../admin-agent/admin-conversations.js';
+import { ensureAdminAgent } from '../admin-agent/ensure-admin-agent.js';
 import type { Server } from 'node:http';
 import { join, resolve as resolvePath } from 'node:path';
 import { Agent } from 'undici';
@@ -224,6 +226,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const operations = [...governance.operations, ...tools.operations];
   const chatService = new ChatService({ planner, admissions, requestLog, clock, queue, breakers, logger, limits, observer: observability.execution });
   const agents = new AgentRuntime({ chatService, dialect: openai, clock, agents: store.agentStore, toolSources: [new LoadSkillSource(store.agentStore.skills), ...tools.toolSources], newId, logger });
+  await ensureAdminAgent(store, orgId, clock, newId);
+  const adminAgent = new AdminConversations({ store, runtime: agents, dialect: openai, operations, box: secrets, clock, newId });
   const storedResponses = new StoredResponses(store.responses, clock, DEFAULT_RESPONSE_RETENTION, {
     onError: (error) => logger.error('storing a response failed', { error: String(error) }),
   });
@@ -253,6 +257,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     operations: observability.operations,
     logger,
     workerIdentity: (key) => hub.identify(key),
+    adminAgent,
     agentRuns: { agents: store.agentStore, outboundAllowList: async () => (await store.organizations.first())?.settings.outboundAllowList ?? [] },
   });
   hub.attach(listener.server);

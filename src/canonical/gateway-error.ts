@@ -15,6 +15,7 @@ export type GatewayErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
+  | 'conflict'
   | 'payload_too_large'
   | 'rate_limited'
   | 'overloaded'
@@ -70,6 +71,7 @@ function defaultRetryable(code: GatewayErrorCode): boolean {
     case 'forbidden':
     case 'not_found':
     case 'method_not_allowed':
+    case 'conflict':
     case 'payload_too_large':
     case 'loop_detected':
     case 'internal':
@@ -90,6 +92,8 @@ export function statusForCode(code: GatewayErrorCode): number {
       return 404;
     case 'method_not_allowed':
       return 405;
+    case 'conflict':
+      return 409;
     case 'payload_too_large':
       return 413;
     case 'rate_limited':

@@ -45,6 +45,17 @@ export interface Principal {
   keyPolicy: ScopedPolicy | undefined;
   /** Both together: what routing and per-request rules obey. */
   policy: Policy;
+  /**
+   * Set when the Admin Agent applies a confirmed plan for this person: the changes are theirs
+   * (same rights, same checks) and are audited as made by the Admin Agent on their behalf.
+   */
+  via?: AdminAgentVia;
+}
+
+export interface AdminAgentVia {
+  kind: 'admin-agent';
+  conversationId: string;
+  planId: string;
 }
 
 export function canAdminister(principal: Principal): boolean {

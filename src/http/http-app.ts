@@ -7,6 +7,8 @@ import type { Logger } from '../platform/logger.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
 import { agentRunsEndpoints, type AgentRunsDependencies } from './agent-runs-endpoints.js';
 import { registerAdminRoutes, type AdminServices } from './admin/admin-routes.js';
+import { ADMIN_AGENT_ROUTES, registerAdminAgentRoutes } from './admin-agent-endpoints.js';
+import type { AdminConversations } from '../admin-agent/admin-conversations.js';
 import { createDispatcher, type HttpHandler } from './dispatcher.js';
 import { registerOperationsEndpoints, type OperationsDependencies } from './operations-endpoints.js';
 import { Router } from './router.js';
@@ -35,6 +37,8 @@ export interface HttpAppDependencies {
   workerIdentity: (key: string) => Promise<WorkerKeyIdentity | undefined>;
   /** The runs API's store and callback rules. */
   agentRuns: Omit<AgentRunsDependencies, 'surfaces' | 'dialect'>;
+  /** The Admin Agent's conversations. */
+  adminAgent: AdminConversations;
 }
 
 /**
@@ -66,7 +70,8 @@ export function createHttpApp(dependencies: HttpAppDependencies): HttpHandler {
     router.on('HEAD', base, (_request, response) => void response.writeHead(200).end());
   }
   registerOperationsEndpoints(router, dependencies.operations);
-  registerAdminRoutes(router, dependencies.admin);
+  registerAdminRoutes(router, { ...dependencies.admin, extraRoutes: ADMIN_AGENT_ROUTES });
+  registerAdminAgentRoutes(router, dependencies.admin.authenticator, dependencies.adminAgent);
   const runs = agentRunsEndpoints({ surfaces, dialect: dependencies.openai, ...dependencies.agentRuns });
   router.on('POST', '/api/agents/:agent/runs', runs.create);
   router.on('GET', '/api/agents/runs/:id', runs.get);

@@ -52,7 +52,8 @@ function actorFields(actor: Actor): Pick<ConfigChangeRecord, 'actorKind' | 'acto
   const { principal } = actor;
   const identityKind: ActorKind = principal.identity.kind;
   if (actor.kind === 'admin-agent') {
-    return { actorKind: 'admin-agent', actorId: principal.identity.id, actorName: `Admin Agent for ${principal.identity.name}`, keyId: principal.keyId, onBehalfOf: principal.identity.id };
+    const plan = principal.via === undefined ? '' : ` (conversation ${principal.via.conversationId}, plan ${principal.via.planId})`;
+    return { actorKind: 'admin-agent', actorId: principal.identity.id, actorName: `Admin Agent for ${principal.identity.name}${plan}`, keyId: principal.keyId, onBehalfOf: principal.identity.id };
   }
   return { actorKind: identityKind, actorId: principal.identity.id, actorName: principal.identity.name, keyId: principal.keyId, onBehalfOf: null };
 }

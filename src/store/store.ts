@@ -17,6 +17,7 @@ import type {
   UserRepository,
 } from './governance-repositories.js';
 import type { AgentStore } from './agent-repositories.js';
+import type { AdminConversationRepository } from './admin-conversation-records.js';
 import type { McpConnectionRepository, SecretRepository } from './secret-repositories.js';
 
 /**
@@ -44,6 +45,8 @@ export interface Store {
   readonly secrets: SecretRepository;
   /** MCP servers agents can attach, with their tool approvals. */
   readonly mcpConnections: McpConnectionRepository;
+  /** The Admin Agent's conversations, kept per person. */
+  readonly adminConversations: AdminConversationRepository;
   /** Runs `work` in one transaction: a change and its audit record are written together or not at all. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** Whether the store answers and is migrated to this version's schema (for `/readyz`). */

@@ -36,6 +36,8 @@ function wireErrorKind(code: GatewayErrorCode): WireErrorKind {
       return { status: 404, type: 'not_found_error' };
     case 'method_not_allowed':
       return { status: 405, type: 'invalid_request_error' };
+    case 'conflict':
+      return { status: 409, type: 'invalid_request_error' };
     case 'payload_too_large':
       return { status: 413, type: 'request_too_large' };
     case 'rate_limited':

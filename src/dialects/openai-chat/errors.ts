@@ -22,6 +22,8 @@ function kindFor(code: GatewayErrorCode): WireErrorKind {
       return { status: 404, type: 'invalid_request_error', code: 'model_not_found' };
     case 'method_not_allowed':
       return { status: 405, type: 'invalid_request_error', code: null };
+    case 'conflict':
+      return { status: 409, type: 'invalid_request_error', code: 'conflict' };
     case 'payload_too_large':
       return { status: 413, type: 'invalid_request_error', code: 'request_too_large' };
     case 'rate_limited':

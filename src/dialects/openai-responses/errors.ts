@@ -19,6 +19,7 @@ export function responseErrorCode(code: GatewayErrorCode): string {
     case 'forbidden':
     case 'not_found':
     case 'method_not_allowed':
+    case 'conflict':
     case 'payload_too_large':
     case 'loop_detected':
     case 'upstream_error':

@@ -15,6 +15,8 @@ export interface AdminServices {
   operations: readonly AnyOperation[];
   audit: AuditService;
   version: string;
+  /** Routes registered elsewhere that the OpenAPI document lists too. */
+  extraRoutes?: readonly ExtraRoute[];
 }
 
 /** The management REST API under /api/admin: the operation routes, the streamed exports, and its OpenAPI document. */
@@ -43,6 +45,7 @@ export function registerAdminRoutes(router: Router, services: AdminServices): vo
       query: exportQuery(changeFilterInput.omit({ limit: true })),
       responses: { '200': { description: 'The changes', content: { 'application/x-ndjson': {}, 'text/csv': {} } } },
     },
+    ...(services.extraRoutes ?? []),
   ];
   // Built on first request: most servers never serve it, and building it costs memory at start-up.
   let document: ReturnType<typeof openApiDocument> | undefined;

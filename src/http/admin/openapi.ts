@@ -5,11 +5,14 @@ import { pathParameters, type AdminRoute } from './admin-api.js';
 type JsonSchema = Record<string, unknown>;
 
 /** Routes served outside the operation table (streamed exports, this document), described by hand-picked schemas. */
+/** A route not generated from one operation (streamed exports, the Admin Agent's conversations). */
 export interface ExtraRoute {
-  method: 'GET';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   summary: string;
-  query: z.ZodObject;
+  query?: z.ZodObject;
+  /** The JSON body the route validates with. */
+  body?: z.ZodObject;
   responses: Record<string, { description: string; content?: Record<string, unknown> }>;
 }
 
@@ -52,7 +55,14 @@ export function openApiDocument(routes: readonly AdminRoute[], operations: Reado
   }
   for (const extra of extras) {
     paths[extra.path] ??= {};
-    (paths[extra.path] as Record<string, unknown>).get = { operationId: extra.path.split('/').slice(3).join('.'), summary: extra.summary, parameters: queryParameters(extra.query), responses: extra.responses };
+    const parameters = [...pathParameters(extra.path.replace(/\{([A-Za-z]+)\}/g, ':$1')).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })), ...(extra.query === undefined ? [] : queryParameters(extra.query))];
+    (paths[extra.path] as Record<string, unknown>)[extra.method.toLowerCase()] = {
+      operationId: `${extra.method.toLowerCase()}.${extra.path.split('/').slice(3).join('.')}`,
+      summary: extra.summary,
+      ...(parameters.length === 0 ? {} : { parameters }),
+      ...(extra.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(extra.body) } } } }),
+      responses: { ...extra.responses, default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+    };
   }
   return {
     openapi: '3.1.0',

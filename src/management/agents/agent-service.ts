@@ -8,6 +8,9 @@ import type { DocumentService } from './document-service.js';
 
 export const MAX_AGENT_STEPS = 50;
 
+/** The built-in Admin Agent: always there, never deleted; its tools are the management operations. */
+export const ADMIN_AGENT_NAME = 'admin';
+
 export const putAgentInput = z
   .object({
     agent: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'use 1-63 lowercase letters, digits, ".", "_" or "-"').describe('agent name; callers use model agent:<name>'),
@@ -60,6 +63,7 @@ export class AgentService {
   }
 
   async put(actor: Principal, input: z.output<typeof putAgentInput>): Promise<AgentView> {
+    if (input.agent === ADMIN_AGENT_NAME) refuseAdminAgentEdit(actor, input);
     let teamId: string | null = null;
     if (input.team === undefined) requireOrgAdmin(actor, 'changing an organization-wide agent');
     else {
@@ -100,6 +104,7 @@ export class AgentService {
 
   async delete(actor: Principal, name: string): Promise<void> {
     const current = await this.visible(actor, name);
+    if (current.name === ADMIN_AGENT_NAME && current.teamId === null) throw new GatewayError('forbidden', 'The Admin Agent is built in and cannot be deleted');
     if (!mayChange(actor, current)) throw new GatewayError('forbidden', `You may not delete the agent '${name}'`);
     const before = await this.view(current);
     await changeWithAudit(this.context, actor, async (store) => {
@@ -150,4 +155,42 @@ export function mayCall(actor: Principal, agent: AgentRecord): boolean {
 function mayChange(actor: Principal, agent: AgentRecord): boolean {
   if (isOrgAdmin(actor)) return true;
   return agent.teamId !== null && actor.teamAdminOf.has(agent.teamId);
+}
+
+/**
+ * The owner may tune the Admin Agent's personality, description, model route and step limit; its
+ * tools are the management operations and nothing else, so skills, context files and MCP
+ * connections cannot be attached, and it stays organization-wide.
+ */
+function refuseAdminAgentEdit(actor: Principal, input: z.output<typeof putAgentInput>): void {
+  if (actor.role !== 'owner') throw new GatewayError('forbidden', 'Only the organization’s owner may tune the Admin Agent');
+  if (input.team !== undefined || input.skills.length > 0 || input.contextFiles.length > 0 || input.mcp.length > 0) {
+    throw new GatewayError('invalid_request', 'The Admin Agent’s tools cannot be edited: only its personality, description, model and maxSteps can be tuned');
+  }
+}
+
+export const ADMIN_AGENT_PERSONALITY = [
+  'You are the Admin Agent of Auxot, the AI gateway of this organization. You set up and run the platform for the person you talk to:',
+  'providers (cloud APIs, OpenAI-compatible servers, GPU and Claude Code CLI worker pools), routes, teams, people, service accounts, policies and limits,',
+  'API keys, agents, skills, MCP connections and secrets. Be brief and concrete. Read what you need with the read tools; propose changes with the change tools.',
+].join(' ');
+
+/** The Admin Agent's record as first made; the owner may tune it later. */
+export function adminAgentRecord(orgId: string, id: string, now: number): AgentRecord {
+  return {
+    id,
+    orgId,
+    teamId: null,
+    name: ADMIN_AGENT_NAME,
+    description: 'Built in: configures the whole platform through conversation; every change is a plan you confirm',
+    personality: ADMIN_AGENT_PERSONALITY,
+    skillIds: [],
+    contextFileIds: [],
+    mcp: [],
+    model: 'auto',
+    maxSteps: 16,
+    toolTimeoutMs: 30_000,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -16,9 +16,9 @@ export interface GovernanceContext {
   newId(prefix: string): string;
 }
 
-/** The actor of a call through the API: the caller itself. */
+/** The actor of a call: the caller itself, or the Admin Agent applying a plan the caller confirmed. */
 export function callerActor(principal: Principal): Actor {
-  return { kind: 'caller', principal };
+  return principal.via?.kind === 'admin-agent' ? { kind: 'admin-agent', principal } : { kind: 'caller', principal };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 import { governanceMigration } from './migration-003-governance.js';
 import { agentsMigration } from './migration-004-agents.js';
 import { secretsAndMcpMigration } from './migration-005-secrets-and-mcp.js';
+import { adminConversationsMigration } from './migration-006-admin-conversations.js';
 
 /**
  * Schema history. Written with Kysely's schema builder and portable types so that the PostgreSQL
@@ -122,4 +123,5 @@ export const migrations: Record<string, Migration> = {
   '003-governance': governanceMigration,
   '004-agents': agentsMigration,
   '005-secrets-and-mcp': secretsAndMcpMigration,
+  '006-admin-conversations': adminConversationsMigration,
 };

@@ -139,4 +139,5 @@ export interface Database {
   agent_runs: { id: string; org_id: string; agent_id: string; key_id: string; user_id: string | null; team_id: string | null; started_at: number; run: string };
   secrets: { id: string; org_id: string; scope: string; name: string; sealed_value: string; created_at: number; updated_at: number; last_used_at: number | null };
   mcp_connections: { id: string; org_id: string; team_id: string | null; name: string; definition: string; created_at: number; updated_at: number };
+  admin_conversations: { id: string; org_id: string; owner_id: string; title: string; state: string; created_at: number; updated_at: number };
 }

@@ -14,6 +14,7 @@ import { SqliteMembershipRepository, SqliteServiceAccountRepository, SqliteTeamR
 import { SqliteUsageRepository } from './usage-repository.js';
 import { storeReadiness } from './store-readiness.js';
 import { sqliteAgentStore } from './agent-repositories.js';
+import { SqliteAdminConversationRepository } from './admin-conversation-repository.js';
 import { SqliteMcpConnectionRepository, SqliteSecretRepository } from './secret-repositories.js';
 
 /**
@@ -51,6 +52,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     agentStore: sqliteAgentStore(db),
     secrets: new SqliteSecretRepository(db),
     mcpConnections: new SqliteMcpConnectionRepository(db),
+    adminConversations: new SqliteAdminConversationRepository(db),
     // One connection serves every query, so a transaction is BEGIN … COMMIT on it, with
     // transactions taking turns (a second BEGIN on the same connection would fail).
     transaction: (work) =>

@@ -94,6 +94,7 @@ export const wireErrorSchema = z.object({
     'forbidden',
     'not_found',
     'method_not_allowed',
+    'conflict',
     'payload_too_large',
     'rate_limited',
     'overloaded',

@@ -50,7 +50,7 @@ export class Org {
     return { email, ...(await this.keyFor(email, team)) };
   }
 
-  private async ok(method: string, path: string, body: unknown, status = 200): Promise<any> {
+  async ok(method: string, path: string, body: unknown, status = 200): Promise<any> {
     const result = await this.server.admin(method, path, body);
     expect(result.status, `${method} ${path}: ${JSON.stringify(result.body)}`).toBe(status);
     return result.body;
