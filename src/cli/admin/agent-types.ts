@@ -23,8 +23,12 @@ export const planSchema = z.looseObject({
   hash: z.string(),
   status: z.enum(['proposed', 'applied', 'failed', 'rejected', 'superseded']),
   undoOf: z.string().optional(),
+  /** `go-live` plans end with the hand-off summary. */
+  purpose: z.string().optional(),
   operations: z.array(planOperationSchema),
   secretSlots: z.array(secretSlotSchema),
+  /** What the plan cannot do (operations of an undo that cannot be reversed, and why). */
+  notes: z.array(z.string()).optional(),
 });
 
 export const messageSchema = z.looseObject({

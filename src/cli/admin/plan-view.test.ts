@@ -57,9 +57,13 @@ describe('the plan as the person confirms it', () => {
   });
 
   it('names an undo plan and a plan that is no longer proposed', () => {
-    const undo = renderPlan({ ...plan, id: 'plan_2', undoOf: 'plan_1', status: 'applied', operations: [], secretSlots: [] }, PLAIN_STYLE);
-    expect(undo.split('\n')[0]).toBe('Proposed undo of plan plan_1 plan_2 (0 operations) — status: applied');
-    expect(undo).toContain('(no operations)');
+    const undo = renderPlan({ ...plan, id: 'plan_2', undoOf: 'plan_1', status: 'applied', operations: [], secretSlots: [], notes: ['Operation 2 (workerKeys.create) cannot be undone: a delivered key.'] }, PLAIN_STYLE);
+    expect(undo.split('\n')).toEqual([
+      'Proposed undo of plan plan_1 plan_2 (0 operations) — status: applied',
+      '  (no operations)',
+      '  note: Operation 2 (workerKeys.create) cannot be undone: a delivered key.',
+    ]);
+    expect(renderPlan({ ...plan, purpose: 'go-live' }, PLAIN_STYLE)).toMatch(/^Proposed go-live plan plan_1 /);
   });
 
   it('says when an operation changes no field, and shows a filled slot as entered', () => {

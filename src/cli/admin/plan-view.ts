@@ -56,10 +56,11 @@ function isSecretRef(value: unknown): value is { $secret: string } {
 /** The whole plan: its operations as a table, then each operation's changes and risk. */
 export function renderPlan(plan: Plan, style: Style): string {
   const count = plan.operations.length;
-  const title = plan.undoOf === undefined ? 'Proposed plan' : `Proposed undo of plan ${printable(plan.undoOf)}`;
+  const title = plan.undoOf !== undefined ? `Proposed undo of plan ${printable(plan.undoOf)}` : plan.purpose === 'go-live' ? 'Proposed go-live plan' : 'Proposed plan';
   const status = plan.status === 'proposed' ? 'nothing changes until you confirm' : `status: ${plan.status}`;
   const lines = [style.bold(`${title} ${printable(plan.id)} (${count} operation${count === 1 ? '' : 's'}) — ${status}`)];
   lines.push(indent(table(['#', 'OPERATION', 'SUMMARY'], plan.operations.map((op) => [op.index, printable(op.operation), printable(op.summary)]), '(no operations)')));
+  for (const note of plan.notes ?? []) lines.push(style.warn(`  note: ${printable(note)}`));
   for (const operation of plan.operations) lines.push('', ...renderOperation(operation, style));
   const risks = plan.operations.filter((op) => op.risk !== undefined && op.risk !== '').length;
   if (risks > 0) lines.push('', style.warn(`⚠ ${risks} operation${risks === 1 ? ' is' : 's are'} marked high risk: read ${risks === 1 ? 'it' : 'them'} before you confirm.`));

@@ -25,7 +25,7 @@ and sent straight to the server, never to the agent. Nothing changes until you a
 then y or n for each plan.
 ${examples(
   'auxot admin',
-  'auxot admin --conversation 01J9Z8Q6M5W3',
+  'auxot admin --conversation conv_QVWCja9az9TfE9jI',
   "printf '%s\\n' 'List the providers' | auxot admin",
 )}`,
     )
