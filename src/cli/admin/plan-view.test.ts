@@ -68,7 +68,7 @@ describe('the plan as the person confirms it', () => {
 
   it('says when an operation changes no field, and shows a filled slot as entered', () => {
     const text = renderPlan({ ...plan, operations: [{ index: 1, operation: 'keys.revoke', summary: 'Revoke key ci', changes: [] }], secretSlots: [{ name: 's', label: 'S', filled: true }] }, PLAIN_STYLE);
-    expect(text).toContain('   (no field changes)');
+    expect(text).toContain('   (no fields beyond the summary)');
     expect(text).toContain('  s  S  entered');
     expect(text).not.toContain('high risk');
   });

@@ -76,7 +76,7 @@ export function renderPlan(plan: Plan, style: Style): string {
 function renderOperation(operation: PlanOperation, style: Style): string[] {
   const lines = [`${style.bold(`${operation.index}. ${printable(operation.operation)}`)}  ${printable(operation.summary)}`];
   if (operation.risk !== undefined && operation.risk !== '') lines.push(`   ${style.warn(`⚠ HIGH RISK: ${printable(operation.risk)}`)}`);
-  if (operation.changes.length === 0) lines.push(style.dim('   (no field changes)'));
+  if (operation.changes.length === 0) lines.push(style.dim('   (no fields beyond the summary)'));
   const width = Math.max(0, ...operation.changes.map((change) => printable(change.field).length));
   for (const change of operation.changes) {
     const field = `${printable(change.field)}:`.padEnd(width + 1);
