@@ -106,9 +106,18 @@ export class AdminConversations {
       model: `agent:${ADMIN_AGENT_NAME}`,
       messages: [{ role: 'system', content: adminInstructions(actor, fence) }, ...history, { role: 'user', content: text }],
     });
-    const outcome = await this.dependencies.runtime.run(prepared, { principal: actor, request, surface: 'admin-agent', signal });
+    // Each model step's text goes out as the step ends; the runtime's own closing words (step limit) after.
+    const outcome = await this.dependencies.runtime.run(prepared, {
+      principal: actor,
+      request,
+      surface: 'admin-agent',
+      signal,
+      onStep: (step) => {
+        if (step.kind === 'model' && step.text !== '') events.onText?.(step.text);
+      },
+    });
     const answer = textOf(outcome.result);
-    events.onText?.(answer);
+    if (outcome.run.status !== 'completed') events.onText?.(answer);
 
     let plan: PlanRecord | undefined;
     if (turn.staged.length > 0 || turn.goLive) plan = await this.propose(actor, state, turn.staged, turn.goLive ? { purpose: 'go-live' } : {});
@@ -145,7 +154,7 @@ export class AdminConversations {
     if (missing.length > 0) throw new GatewayError('invalid_request', `Enter the secret slots first: ${missing.map((slot) => slot.name).join(', ')}`, { param: 'secrets' });
     const secrets = new Map(plan.secretSlots.map((slot) => [slot.name, this.dependencies.box.open(state.slots[slot.name] ?? '', slotOwner(id, slot.name))]));
     const result = await applyPlan(this.operations, { ...actor, via: { kind: 'admin-agent', conversationId: id, planId } }, plan, secrets);
-    for (const slot of plan.secretSlots) delete state.slots[slot.name];
+    state.slots = withoutSlots(state.slots, plan.secretSlots);
     const applied = result.applied.length;
     const summary = result.failed === undefined ? `Applied plan ${plan.id}: ${applied} operation${applied === 1 ? '' : 's'}.` : `Plan ${plan.id} stopped at operation ${result.failed.index} (${result.failed.operation}): ${result.failed.error.message}. Applied before it: ${applied}.`;
     const deliveries = result.deliveries.length === 0 ? '' : ` ${result.deliveries.length} key${result.deliveries.length === 1 ? '' : 's'} delivered to you out of band (not kept here).`;
@@ -161,7 +170,7 @@ export class AdminConversations {
     if (plan === undefined) throw new GatewayError('not_found', `No plan '${planId}' in this conversation`);
     if (plan.status !== 'proposed') throw new GatewayError('conflict', `The plan '${planId}' is ${plan.status}`);
     plan.status = 'rejected';
-    for (const slot of plan.secretSlots) delete state.slots[slot.name];
+    state.slots = withoutSlots(state.slots, plan.secretSlots);
     state.messages.push({ role: 'notice', text: `Plan ${plan.id} rejected; nothing changed.`, at: this.dependencies.clock.now(), planId: plan.id });
     await this.save(record, state);
     return planView(plan);
@@ -256,4 +265,10 @@ function view(record: AdminConversationRecord, state: ConversationState): Conver
 
 function textOf(result: ChatResult): string {
   return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+}
+
+/** The sealed slot values without those of a plan that is done with them. */
+function withoutSlots(slots: Record<string, string>, done: ReadonlyArray<{ name: string }>): Record<string, string> {
+  const names = new Set(done.map((slot) => slot.name));
+  return Object.fromEntries(Object.entries(slots).filter(([name]) => !names.has(name)));
 }

@@ -71,10 +71,9 @@ function schemaOf(input: z.ZodObject, secretFields: readonly string[]): Record<s
   const { $schema, ...schema } = z.toJSONSchema(input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
   void $schema;
   if (secretFields.length === 0) return schema;
-  const properties = { ...(schema.properties ?? {}) };
+  const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([field]) => !secretFields.includes(field)));
   const required = (schema.required ?? []).filter((field) => !secretFields.includes(field));
   for (const field of secretFields) {
-    delete properties[field];
     properties[`${field}Slot`] = {
       type: 'string',
       pattern: SLOT_NAME.source,

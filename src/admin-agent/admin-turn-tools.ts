@@ -94,12 +94,11 @@ export class AdminTurnTools implements ToolSource {
 
   private stage(tool: AdminTool, args: Record<string, unknown>): ToolOutcome {
     if (this.taintedBy.length > 0) return refusedAfterOutsideText(this.taintedBy);
-    const input: Record<string, unknown> = { ...args };
-    const placeholders: Record<string, unknown> = { ...args };
+    const slotFields = new Set(tool.secretFields.map((field) => `${field}Slot`));
+    const input: Record<string, unknown> = Object.fromEntries(Object.entries(args).filter(([field]) => !slotFields.has(field)));
+    const placeholders: Record<string, unknown> = { ...input };
     for (const field of tool.secretFields) {
       const slot = args[`${field}Slot`];
-      delete input[`${field}Slot`];
-      delete placeholders[`${field}Slot`];
       if (slot === undefined) continue;
       if (typeof slot !== 'string' || !SLOT_NAME.test(slot)) return failed(`${field}Slot must be a slot name like "anthropic-api-key"`);
       input[field] = { $secret: slot };

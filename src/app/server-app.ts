@@ -41,6 +41,7 @@ import type { AnyOperation } from '../management/operation.js';
 import { environmentProviders } from './environment-providers.js';
 import { wireGovernance } from './governance-wiring.js';
 import { wireTools } from './tool-wiring.js';
+import { wireGoLive } from './go-live-wiring.js';
 import type { McpToolSource } from '../agents/mcp-tool-source.js';
 import type { McpConnectionPool } from '../agents/mcp/connection-pool.js';
 import type { ToolSource } from '../agents/tool-source.js';
@@ -223,7 +224,19 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   });
   const { admissions } = governance;
   const tools = wireTools({ context: governance.context, box: secrets, clock, logger, dataDir: resolvePath(config.dataDir), childPath: config.childPath, version: config.version ?? 'dev' });
-  const operations = [...governance.operations, ...tools.operations];
+  const goLive = wireGoLive({
+    store,
+    clock,
+    secrets,
+    dispatcher,
+    pool: tools.pool,
+    connectedWorkers: () => hub.connectedWorkers(),
+    circuitState: (providerId) => breakers.state(providerId),
+    autoCascade: () => planner.preview(AUTO_ROUTE).map((candidate) => ({ provider: candidate.provider.name, model: candidate.model })),
+    publicUrl: config.publicUrl,
+    listen: { host: config.host, port: listener.port },
+  });
+  const operations = [...governance.operations, ...tools.operations, ...goLive];
   const chatService = new ChatService({ planner, admissions, requestLog, clock, queue, breakers, logger, limits, observer: observability.execution });
   const agents = new AgentRuntime({ chatService, dialect: openai, clock, agents: store.agentStore, toolSources: [new LoadSkillSource(store.agentStore.skills), ...tools.toolSources], newId, logger });
   await ensureAdminAgent(store, orgId, clock, newId);

@@ -3,6 +3,7 @@ import type { CliContext, CommandGroup } from './cli-context.js';
 import { adminCommand } from './commands/admin-command.js';
 import { agentsCommand } from './commands/agents-command.js';
 import { auditCommand } from './commands/audit-command.js';
+import { configCommand } from './commands/config-command.js';
 import { keysCommand } from './commands/keys-command.js';
 import { policiesCommand } from './commands/policies-command.js';
 import { providersCommand } from './commands/providers-command.js';
@@ -36,6 +37,7 @@ const COMMAND_GROUPS: readonly CommandGroup[] = [
   requestsCommand,
   usageCommand,
   auditCommand,
+  configCommand,
   workerCommand,
 ];
 

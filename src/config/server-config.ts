@@ -38,6 +38,8 @@ export interface ServerConfig {
   tracing: TracingConfig | undefined;
   /** PATH handed to stdio MCP servers, the one variable of Auxot's own environment they get. */
   childPath: string;
+  /** Where callers reach this server (behind a proxy or a DNS name), for hand-off summaries; else host and port. */
+  publicUrl: string | undefined;
 }
 
 export type ConfigSource = Record<string, string | undefined>;
@@ -77,6 +79,7 @@ const SETTINGS = {
   breakerFailureThreshold: { description: "consecutive failures that open a provider's circuit", flag: 'breaker-failures', env: 'AUXOT_BREAKER_FAILURES', default: '3', schema: wholeNumber(1) },
   breakerCooldownMs: { description: 'how long an open circuit waits before a trial request', flag: 'breaker-cooldown-ms', env: 'AUXOT_BREAKER_COOLDOWN_MS', default: '30000', schema: wholeNumber(1) },
   openaiBaseUrl: { description: 'base URL for the provider added from OPENAI_API_KEY', flag: undefined, env: 'OPENAI_BASE_URL', default: undefined, schema: httpUrl },
+  publicUrl: { description: 'the URL callers reach Auxot at (for hand-off summaries; default: http://<host>:<port>)', flag: 'public-url', env: 'AUXOT_PUBLIC_URL', default: undefined, schema: httpUrl },
   anthropicBaseUrl: { description: 'base URL for the provider added from ANTHROPIC_API_KEY', flag: undefined, env: 'ANTHROPIC_BASE_URL', default: undefined, schema: httpUrl },
 } as const;
 
@@ -141,6 +144,7 @@ export function loadServerConfig(env: ConfigSource, flags: ConfigSource): { conf
       metricsToken: blankToUndefined(env.AUXOT_METRICS_TOKEN),
       tracing: tracing.config,
       childPath: blankToUndefined(env.PATH) ?? '/usr/local/bin:/usr/bin:/bin',
+      publicUrl: value.publicUrl?.replace(/\/+$/, ''),
     },
   };
 }

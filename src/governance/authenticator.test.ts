@@ -40,6 +40,7 @@ function key(secret: string, overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecor
     teamId: null,
     policy: null,
     lastUsedAt: null,
+    bootstrap: false,
     ...overrides,
   };
 }

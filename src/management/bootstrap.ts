@@ -80,6 +80,7 @@ export async function bootstrap(
       teamId: null,
       policy: null,
       lastUsedAt: null,
+      bootstrap: true,
     });
   }
 

@@ -46,6 +46,8 @@ export interface ApiKeyRecord {
   /** Narrows the team's policy for this key only. */
   policy: Policy | null;
   lastUsedAt: number | null;
+  /** Made by start-up (generated on first start, or AUXOT_ADMIN_KEY): to be replaced by personal keys before going live. */
+  bootstrap: boolean;
 }
 
 export type ProviderKind = 'openai' | 'anthropic' | 'openai-compatible' | 'gpu-worker' | 'cli-worker';

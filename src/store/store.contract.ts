@@ -27,6 +27,7 @@ export function runStoreContract(create: () => Promise<Store>): void {
     teamId: null,
     policy: null,
     lastUsedAt: null,
+    bootstrap: false,
     ...overrides,
   });
 

@@ -85,6 +85,10 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'GET', path: '/api/admin/mcp-connections/:connection/tools', operation: 'mcp.tools.list' },
   { method: 'POST', path: '/api/admin/mcp-connections/:connection/tools/approve', operation: 'mcp.tools.approve' },
   { method: 'POST', path: '/api/admin/mcp-connections/:connection/tools/revoke', operation: 'mcp.tools.revoke' },
+
+  { method: 'GET', path: '/api/admin/config/export', operation: 'config.export' },
+  { method: 'GET', path: '/api/admin/validate', operation: 'platform.validate' },
+  { method: 'GET', path: '/api/admin/handoff', operation: 'platform.handoff' },
 ];
 
 /** The parameter names of a path pattern (`/teams/:team/members/:user` → team, user). */

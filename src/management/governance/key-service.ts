@@ -135,6 +135,7 @@ export class KeyService {
       teamId: binding.teamId,
       policy: input.policy ?? null,
       lastUsedAt: null,
+      bootstrap: false,
     };
     return changeWithAudit(this.context, actor, async (store) => {
       await store.apiKeys.insert(record);

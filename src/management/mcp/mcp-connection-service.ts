@@ -199,7 +199,7 @@ export class McpConnectionService {
       name: record.name,
       team: team?.name ?? null,
       description: record.description,
-      transport: masked(record.transport),
+      transport: maskedTransport(record.transport),
       secrets: referencedSecrets(record.transport),
       enabled: record.enabled,
       maxResultBytes: record.maxResultBytes,
@@ -236,7 +236,7 @@ function hashes(connection: McpConnectionRecord): Record<string, string> {
 }
 
 /** References are shown as written; a literal value that looks like a credential is masked. */
-function masked(transport: McpTransportConfig): McpTransportConfig {
+export function maskedTransport(transport: McpTransportConfig): McpTransportConfig {
   const mask = (record: Record<string, string>): Record<string, string> =>
     Object.fromEntries(Object.entries(record).map(([key, value]) => [key, value.split(/(\$\{secret:[^}]*\})/).map((part) => (part.startsWith('${secret:') ? part : redactCredentials(part))).join('')]));
   return transport.type === 'stdio' ? { ...transport, env: mask(transport.env) } : { ...transport, headers: mask(transport.headers) };

@@ -84,6 +84,7 @@ function toApiKeyRow(record: ApiKeyRecord): Database['api_keys'] {
     team_id: record.teamId,
     policy: record.policy === null ? null : JSON.stringify(record.policy),
     last_used_at: record.lastUsedAt,
+    bootstrap: record.bootstrap ? 1 : 0,
   };
 }
 
@@ -104,5 +105,6 @@ function toApiKey(row: Selectable<Database['api_keys']>): ApiKeyRecord {
     teamId: row.team_id,
     policy: row.policy === null ? null : (JSON.parse(row.policy) as Policy),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    bootstrap: Number(row.bootstrap) === 1,
   };
 }

@@ -2,7 +2,8 @@ import type { Kysely, Migration } from 'kysely';
 import { governanceMigration } from './migration-003-governance.js';
 import { agentsMigration } from './migration-004-agents.js';
 import { secretsAndMcpMigration } from './migration-005-secrets-and-mcp.js';
-import { adminConversationsMigration } from './migration-006-admin-conversations.js';
+import { bootstrapKeyMigration } from './migration-006-bootstrap-key.js';
+import { adminConversationsMigration } from './migration-007-admin-conversations.js';
 
 /**
  * Schema history. Written with Kysely's schema builder and portable types so that the PostgreSQL
@@ -123,5 +124,6 @@ export const migrations: Record<string, Migration> = {
   '003-governance': governanceMigration,
   '004-agents': agentsMigration,
   '005-secrets-and-mcp': secretsAndMcpMigration,
-  '006-admin-conversations': adminConversationsMigration,
+  '006-bootstrap-key': bootstrapKeyMigration,
+  '007-admin-conversations': adminConversationsMigration,
 };

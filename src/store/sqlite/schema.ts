@@ -17,6 +17,7 @@ export interface Database {
     team_id: string | null;
     policy: string | null;
     last_used_at: number | null;
+    bootstrap: number;
   };
   providers: {
     id: string;
