@@ -131,7 +131,8 @@ export const EFFECTS: Record<string, Effect> = {
   },
   'settings.update': {
     current: (read) => orNull(() => read('settings.get', {})),
-    inverse: (input, before) => (before === null ? gone('the settings could not be read') : { operation: 'settings.update', input: pick(before, Object.keys(input)) }),
+    // A setting that was not set goes back to null (unset), which the settings schema accepts.
+    inverse: (input, before) => (before === null ? gone('the settings could not be read') : { operation: 'settings.update', input: Object.fromEntries(Object.keys(input).map((key) => [key, before[key] ?? null])) }),
   },
 };
 

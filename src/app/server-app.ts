@@ -33,6 +33,7 @@ import { AUTO_ROUTE, RoutePlanner } from '../routing/route-planner.js';
 import { loadMasterKey } from '../secrets/master-key.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { AgentRuntime } from '../agents/agent-runtime.js';
+import { DetachedRuns } from '../agents/detached-runs.js';
 import { LoadSkillSource } from '../agents/load-skill-source.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { DEFAULT_HUB_OPTIONS, WorkerHub } from '../workers/hub/worker-hub.js';
@@ -241,6 +242,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const agents = new AgentRuntime({ chatService, dialect: openai, clock, agents: store.agentStore, toolSources: [new LoadSkillSource(store.agentStore.skills), ...tools.toolSources], newId, logger });
   await ensureAdminAgent(store, orgId, clock, newId);
   const adminAgent = new AdminConversations({ store, runtime: agents, dialect: openai, operations, box: secrets, clock, newId });
+  const detachedRuns = new DetachedRuns();
   const storedResponses = new StoredResponses(store.responses, clock, DEFAULT_RESPONSE_RETENTION, {
     onError: (error) => logger.error('storing a response failed', { error: String(error) }),
   });
@@ -271,7 +273,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     logger,
     workerIdentity: (key) => hub.identify(key),
     adminAgent,
-    agentRuns: { agents: store.agentStore, outboundAllowList: async () => (await store.organizations.first())?.settings.outboundAllowList ?? [] },
+    agentRuns: { agents: store.agentStore, outboundAllowList: async () => (await store.organizations.first())?.settings.outboundAllowList ?? [], detached: detachedRuns },
   });
   hub.attach(listener.server);
   listener.serve(app);
@@ -282,6 +284,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       await listener.close(clock);
+      // Before anything they use closes: cancelled runs still record how they ended and call back.
+      await detachedRuns.cancelAll();
       await hub.close();
       await requestLog.close();
       await authenticator.close();

@@ -104,6 +104,12 @@ export interface StreamDecoder {
 export interface StreamEncoder {
   /** Returns the SSE text for this event (possibly empty). */
   push(event: ChatEvent): string;
+  /**
+   * An out-of-band event (an agent's step), written as a frame this dialect's SDK stream helpers
+   * pass through while they accumulate the answer; its data goes in an `auxot_<name>` field. Opens
+   * the stream first when nothing has been written yet; empty once the stream has ended.
+   */
+  extension(name: string, data: JsonObject): string;
 }
 
 /** Time and ids come in from outside so tests can script them. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AgentRunOutcome, AgentRuntime } from '../agents/agent-runtime.js';
+import type { AgentRunInput, AgentRunOutcome, AgentRuntime, PreparedRun } from '../agents/agent-runtime.js';
+import type { DetachedRuns } from '../agents/detached-runs.js';
 import { deliverCallback } from '../agents/run-callback.js';
 import { GatewayError } from '../canonical/gateway-error.js';
 import type { Dialect } from '../dialects/dialect.js';
@@ -33,6 +34,8 @@ export interface AgentRunsDependencies {
   agents: AgentStore;
   /** Internal addresses an admin allowed for callbacks (the organization's outbound allow list). */
   outboundAllowList(): Promise<OutboundAllowList>;
+  /** Where asynchronous runs go on, so the server's shutdown can cancel them. */
+  detached: DetachedRuns;
 }
 
 /**
@@ -66,16 +69,10 @@ export function agentRunsEndpoints(dependencies: AgentRunsDependencies): { creat
         void callBack(dependencies, outcome.run, surfaces);
         return;
       }
-      // Detached from the connection: the run goes on after the 202 and ends in its record.
-      const finished = runtime.run(prepared, { ...input, signal: new AbortController().signal });
+      // Detached from the connection: the run goes on after the 202 and ends in its record; the
+      // server's shutdown cancels it (recorded `cancelled`) and waits for it and its callback.
+      dependencies.detached.start((signal) => runDetached(dependencies, runtime, prepared, { ...input, signal }));
       sendJson(response, 202, { id: runId, agent: name, status: 'running' }, { location: `/api/agents/runs/${runId}` });
-      finished
-        .then((outcome) => callBack(dependencies, outcome.run, surfaces))
-        .catch(async (error: unknown) => {
-          surfaces.logger.warn('asynchronous agent run failed', { runId, error: error instanceof Error ? error.message : String(error) });
-          const run = await dependencies.agents.runs.findById(runId);
-          if (run !== undefined) await callBack(dependencies, run, surfaces);
-        });
     } catch (error) {
       sendDialectError(response, dialect, toGatewayError(error), requestId);
     }
@@ -111,6 +108,23 @@ function maySee(principal: Principal, run: AgentRunRecord): boolean {
   if (isOrgAdmin(principal) || run.keyId === principal.keyId) return true;
   if (run.userId !== null && principal.identity.kind === 'user' && run.userId === principal.identity.id) return true;
   return run.teamId !== null && principal.teamAdminOf.has(run.teamId);
+}
+
+/** An asynchronous run to its end, then its callback; failures are logged, never thrown. */
+async function runDetached(dependencies: AgentRunsDependencies, runtime: AgentRuntime, prepared: PreparedRun, input: AgentRunInput & { runId: string }): Promise<void> {
+  const { surfaces } = dependencies;
+  try {
+    let run: AgentRunRecord | undefined;
+    try {
+      run = (await runtime.run(prepared, input)).run;
+    } catch (error) {
+      surfaces.logger.warn('asynchronous agent run failed', { runId: input.runId, error: error instanceof Error ? error.message : String(error) });
+      run = await dependencies.agents.runs.findById(input.runId);
+    }
+    if (run !== undefined) await callBack(dependencies, run, surfaces);
+  } catch (error) {
+    surfaces.logger.error('finishing an asynchronous agent run failed', { runId: input.runId, error: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 async function checkCallback(url: string, allow: OutboundAllowList): Promise<void> {

@@ -26,20 +26,8 @@ describe('the Admin Agent sets up teams, acting with the rights of whoever talks
     await org.ok('POST', '/api/admin/service-accounts', { team, name: `${team}-bot` }, 201);
     return (await org.ok('POST', '/api/admin/keys', { name: `${team}-bot-key`, serviceAccount: `${team}/${team}-bot`, team }, 201)).key as string;
   };
-  /** The configuration as the REST API shows it, without what changes by itself (timestamps, ids, live state). */
-  const configuration = async (): Promise<unknown> => {
-    const strip = (value: unknown): unknown =>
-      JSON.parse(JSON.stringify(value), (key, item: unknown) => (['id', 'createdAt', 'updatedAt', 'lastUsedAt', 'capacity', 'queue'].includes(key) ? undefined : item));
-    const teams = (await server.admin('GET', '/api/admin/teams')).body.data;
-    return strip({
-      teams: await Promise.all(teams.map(async (team: any) => (await server.admin('GET', `/api/admin/teams/${team.name}`)).body)),
-      providers: (await server.admin('GET', '/api/admin/providers')).body.data,
-      routes: (await server.admin('GET', '/api/admin/routes')).body.data,
-      keys: (await server.admin('GET', '/api/admin/keys?state=active')).body.data,
-      serviceAccounts: (await server.admin('GET', '/api/admin/service-accounts')).body.data,
-      agents: (await server.admin('GET', '/api/admin/agents')).body.data,
-    });
-  };
+  /** The organization's configuration as `GET /api/admin/config/export` gives it (by name, without ids, times or secrets). */
+  const configuration = async (): Promise<unknown> => (await server.admin('GET', '/api/admin/config/export')).body;
 
   beforeAll(async () => {
     brain = await startMockUpstream({ dialect: 'openai' });
@@ -65,7 +53,7 @@ describe('the Admin Agent sets up teams, acting with the rights of whoever talks
             { text: 'Two teams: Engineering (interactive, 50 requests a minute) and Data Science (batch).' },
           ],
         },
-        { when: 'Add a Platform team', steps: [{ calls: [{ name: 'teams_create', args: { name: 'platform', policy: { requestsPerMinute: 10 } } }, { name: 'routes_put', args: { route: 'fast', candidates: [{ provider: 'pool', model: 'pool-model' }] } }] }, { text: 'Planned.' }] },
+        { when: 'Add a Platform team', steps: [{ calls: [{ name: 'teams_create', args: { name: 'platform', policy: { requestsPerMinute: 10 } } }, { name: 'routes_put', args: { route: 'fast', candidates: [{ provider: 'pool', model: 'pool-model' }] } }, { name: 'teams_setPolicy', args: { team: 'data-science', policy: { serviceClass: 'interactive', concurrency: 2 } } }, { name: 'settings_update', args: { retentionDays: 30 } }] }, { text: 'Planned.' }] },
         { when: 'Loosen engineering', steps: [{ calls: [{ name: 'teams_setPolicy', args: { team: 'engineering', policy: { requestsPerMinute: 100000 } } }] }, { text: 'Planned.' }] },
         { when: 'Make me an admin', steps: [{ calls: [{ name: 'teams_create', args: { name: 'shadow' } }, { name: 'keys_create', args: { name: 'mine', role: 'owner' } }] }, { text: 'Done!' }] },
       ]),
@@ -116,7 +104,7 @@ describe('the Admin Agent sets up teams, acting with the rights of whoever talks
     expect(await configuration()).not.toEqual(before);
     const undo = await conversation.undo();
     expect(undo.undoOf).toBe(plan.id);
-    expect(undo.operations.map((operation: any) => operation.operation)).toEqual(['routes.delete', 'teams.delete']);
+    expect(undo.operations.map((operation: any) => operation.operation)).toEqual(['settings.update', 'teams.setPolicy', 'routes.delete', 'teams.delete']);
     const undone = await conversation.confirm(undo);
     expect(undone.failed).toBeUndefined();
     expect(await configuration()).toEqual(before);

@@ -62,7 +62,7 @@ describe('agents with MCP tools, the whole loop', () => {
     const stream = anthropic.messages.stream({ model: 'agent:release-bot', max_tokens: 300, messages: [{ role: 'user', content: 'When is the release?' }] });
     const steps: Array<{ type: string; tool?: string; outcome?: string }> = [];
     stream.on('streamEvent', (event) => {
-      if ((event as { type: string }).type === 'agent_step') steps.push((event as unknown as { step: { type: string; tool?: string; outcome?: string } }).step);
+      if ((event as { type: string }).type === 'agent_step') steps.push((event as unknown as { auxot_agent_step: { type: string; tool?: string; outcome?: string } }).auxot_agent_step);
     });
     const message = await stream.finalMessage();
     expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: 'From the file: Friday at 10:00' })]);

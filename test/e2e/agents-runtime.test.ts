@@ -127,14 +127,17 @@ describe('agents run by the server (agent:<name> on every chat surface)', () => 
     expect(response.output_text).toBe('Done. I followed: the triage skill.');
     const stream = await openai.responses.create({ model: 'agent:triage-bot', input: 'The API is down.', stream: true });
     const types: string[] = [];
+    const steps: string[] = [];
     let text = '';
     for await (const event of stream) {
       types.push(event.type);
+      const step = (event as unknown as { auxot_agent_step?: { type: string } }).auxot_agent_step;
+      if (step !== undefined) steps.push(`${event.type}:${step.type}`);
       if (event.type === 'response.output_text.delta') text += event.delta;
     }
     expect(text).toBe('Done. I followed: the triage skill.');
     expect(types[0]).toBe('response.created');
-    expect(types.filter((type) => (type) === 'response.agent_step')).toHaveLength(3);
+    expect(steps).toEqual(['keepalive:model', 'keepalive:tool', 'keepalive:model']);
     expect(types.at(-1)).toBe('response.completed');
   });
 

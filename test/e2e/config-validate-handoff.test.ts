@@ -78,7 +78,8 @@ describe('config export, validation and hand-off', () => {
     expect(first.routes).toEqual([{ name: 'coding', candidates: [{ provider: 'cloud', model: 'gpt-mock' }] }]);
     expect(first.users.find((user: any) => user.email === 'bob@example.com')).toMatchObject({ role: 'member', teams: [{ team: 'eng', role: 'member' }] });
     expect(first.apiKeys).toContainEqual(expect.objectContaining({ name: 'bob@example.com-eng', owner: 'user:bob@example.com', team: 'eng' }));
-    expect(first.agents).toEqual([expect.objectContaining({ name: 'helper', model: 'coding', mcp: [{ connection: 'everything', allowTools: ['echo'] }] })]);
+    // The built-in Admin Agent is configuration too (its owner can tune it).
+    expect(first.agents).toEqual([expect.objectContaining({ name: 'admin', model: 'auto' }), expect.objectContaining({ name: 'helper', model: 'coding', mcp: [{ connection: 'everything', allowTools: ['echo'] }] })]);
     expect(first.mcpConnections[0]).toMatchObject({ name: 'everything', secrets: ['GITHUB_TOKEN'], approvedTools: { echo: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     expect(first.secrets).toEqual([{ name: 'GITHUB_TOKEN', scope: 'org' }]);
     const text = JSON.stringify(first);

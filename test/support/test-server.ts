@@ -28,11 +28,12 @@ export interface TestServer {
 }
 
 /**
- * The real server, started in this process on 127.0.0.1 with a fresh data directory. Settings come
- * through the same config loader `auxot serve` uses, as environment variables.
+ * The real server, started in this process on 127.0.0.1 with a fresh data directory (or the one
+ * `AUXOT_DATA_DIR` names, to start again on what an earlier server left). Settings come through
+ * the same config loader `auxot serve` uses, as environment variables.
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'auxot-test-'));
+  const dataDir = env.AUXOT_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'auxot-test-'));
   const { config, problems } = loadServerConfig(
     { AUXOT_ADMIN_KEY: TEST_ADMIN_KEY, AUXOT_HOST: '127.0.0.1', AUXOT_PORT: '0', AUXOT_DATA_DIR: dataDir, ...env },
     {},

@@ -167,6 +167,16 @@ describe('Anthropic stream encoder: exact frames', () => {
     expect(encoder.push({ type: 'response-start', id: 'msg_late', model: 'x' })).toBe('');
   });
 
+  it('writes an out-of-band event under its own name, after message_start and never after message_stop', () => {
+    const encoder = createAnthropicStreamEncoder(request, scriptedDeps());
+    expect(encoder.extension('agent_step', { type: 'model', step: 1 })).toBe(
+      messageStart('msg_1', 'coding') + frame('agent_step', { type: 'agent_step', auxot_agent_step: { type: 'model', step: 1 } }),
+    );
+    expect(encoder.push({ type: 'response-start', id: 'msg_late', model: 'x' })).toBe('');
+    encoder.push({ type: 'response-end', finishReason: { unified: 'stop' } });
+    expect(encoder.extension('agent_step', { step: 2 })).toBe('');
+  });
+
   it('synthesizes message_start before an error that comes first', () => {
     const output = encode([{ type: 'error', error: new GatewayError('no_capacity', 'No capacity') }]);
     expect(output).toBe(

@@ -1,5 +1,6 @@
 import type { ChatEvent } from '../../canonical/chat-event.js';
 import type { ModelRequest } from '../../canonical/chat-request.js';
+import type { JsonObject } from '../../canonical/json.js';
 import { emptyUsage, mergeUsage, type Usage } from '../../canonical/usage.js';
 import type { DialectDependencies, StreamEncoder } from '../dialect.js';
 import { formatSse } from '../sse/sse-event.js';
@@ -156,17 +157,32 @@ function messageEnd(state: EncodeState, event: Extract<ChatEvent, { type: 'respo
  */
 export function createAnthropicStreamEncoder(request: ModelRequest, deps: DialectDependencies): StreamEncoder {
   let state = initialEncodeState;
+  const start = (): string => {
+    const started = stepEncode(state, { type: 'response-start', id: deps.newId('msg_'), model: request.model });
+    state = started.state;
+    return started.output;
+  };
   return {
     push(event: ChatEvent): string {
-      let output = '';
-      if (state.phase === 'before-start' && event.type !== 'response-start' && event.type !== 'usage') {
-        const start = stepEncode(state, { type: 'response-start', id: deps.newId('msg_'), model: request.model });
-        state = start.state;
-        output = start.output;
-      }
+      const output = state.phase === 'before-start' && event.type !== 'response-start' && event.type !== 'usage' ? start() : '';
       const step = stepEncode(state, event);
       state = step.state;
       return output + step.output;
     },
+    extension(name, data) {
+      if (state.phase === 'done') return '';
+      const output = state.phase === 'before-start' ? start() : '';
+      return output + extensionFrame(name, data);
+    },
   };
+}
+
+/**
+ * An out-of-band event: its own event name, with the data in an `auxot_<name>` field. The SDK
+ * yields every named event it does not know (`ping` and `error` aside), and MessageStream's
+ * accumulator leaves the message as it is for an unknown type, so `finalMessage()` is unchanged.
+ * After message_start, because the SDK only reports events once a message has started.
+ */
+export function extensionFrame(name: string, data: JsonObject): string {
+  return frame(name, { [`auxot_${name}`]: data });
 }

@@ -124,6 +124,21 @@ describe('stream encoder', () => {
     expect(chunks.map((item) => item.choices[0].finish_reason)).toEqual([null, null, 'length']);
   });
 
+  it('writes an out-of-band event as a chunk with no choices, after the role chunk and never after [DONE]', () => {
+    for (const includeUsage of [false, true]) {
+      const encoder = createStreamEncoder(canonicalRequest({ model: 'auto', stream: true, includeUsage }), scriptedDeps(1_750_000_000));
+      const opening = encoder.push(textAnswer[0] as ChatEvent);
+      const step = encoder.extension('agent_step', { type: 'model', step: 1 });
+      expect(opening).toBe(frame('{"role":"assistant","content":"","refusal":null}', 'null', includeUsage));
+      expect(step).toBe(`data: ${head},"choices":[],"auxot_agent_step":{"type":"model","step":1}${includeUsage ? ',"usage":null' : ''}}\n\n`);
+      for (const event of textAnswer.slice(1)) encoder.push(event);
+      expect(encoder.extension('agent_step', { step: 2 })).toBe('');
+    }
+    const first = createStreamEncoder(canonicalRequest({ model: 'auto', stream: true, includeUsage: false }), scriptedDeps(1_750_000_000));
+    const chunks = first.extension('agent_step', {}).split('\n\n').filter((line) => line !== '');
+    expect(chunks.map((line) => (JSON.parse(line.slice(6)) as { choices: unknown[] }).choices.length)).toEqual([1, 0]);
+  });
+
   it('step is pure and the state records the tool index map', () => {
     const start = initialEncoderState(canonicalRequest(), scriptedDeps());
     const first = stepEncoder(start, { type: 'response-start', id: 'x', model: 'm' });

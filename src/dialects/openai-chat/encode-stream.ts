@@ -48,15 +48,31 @@ export function initialEncoderState(request: ModelRequest, deps: DialectDependen
 export function stepEncoder(state: EncoderState, event: ChatEvent): EncoderStep {
   if (state.phase === 'closed') return { state, output: '' };
   if (event.type === 'error') return { state: { ...state, phase: 'closed' }, output: encodeStreamError(event.error) };
-  let current = state;
-  let output = '';
-  if (current.phase === 'idle') {
-    if (event.type === 'response-start') current = { ...current, id: event.id || current.id, model: event.model || current.model };
-    current = { ...current, phase: 'streaming' };
-    output += chunk(current, { role: 'assistant', content: '', refusal: null });
+  let opening: EncoderStep = { state, output: '' };
+  if (state.phase === 'idle') {
+    opening = open(event.type === 'response-start' ? { ...state, id: event.id || state.id, model: event.model || state.model } : state);
   }
-  const step = streamingStep(current, event);
-  return { state: step.state, output: output + step.output };
+  const step = streamingStep(opening.state, event);
+  return { state: step.state, output: opening.output + step.output };
+}
+
+/** The role chunk every stream starts with. */
+function open(state: EncoderState): EncoderStep {
+  const current: EncoderState = { ...state, phase: 'streaming' };
+  return { state: current, output: chunk(current, { role: 'assistant', content: '', refusal: null }) };
+}
+
+/**
+ * An out-of-band chunk: the chunk envelope with `choices: []` (as the usage chunk has) and the data
+ * in an `auxot_<name>` field. The SDK yields it, and `chat.completions.stream()` accumulates past it
+ * (it loops over the chunk's choices, of which there are none).
+ */
+export function extensionStep(state: EncoderState, name: string, data: JsonObject): EncoderStep {
+  if (state.phase === 'closed') return { state, output: '' };
+  const opening = state.phase === 'idle' ? open(state) : { state, output: '' };
+  const body: JsonObject = { ...envelope(opening.state), choices: [], [`auxot_${name}`]: data };
+  if (state.includeUsage) body.usage = null;
+  return { state: opening.state, output: opening.output + formatSse(undefined, JSON.stringify(body)) };
 }
 
 function streamingStep(state: EncoderState, event: ChatEvent): EncoderStep {
@@ -120,6 +136,11 @@ export function createStreamEncoder(request: ModelRequest, deps: DialectDependen
   return {
     push(event) {
       const step = stepEncoder(state, event);
+      state = step.state;
+      return step.output;
+    },
+    extension(name, data) {
+      const step = extensionStep(state, name, data);
       state = step.state;
       return step.output;
     },

@@ -129,6 +129,27 @@ describe('Responses stream encoder', () => {
     await expect(sdkFinal(encode(events))).rejects.toThrow('Provider x: slow down');
   });
 
+  it('writes an out-of-band event as a numbered keepalive that responses.stream() accumulates past', async () => {
+    const encoder = createStreamEncoder(responsesRequest({}), scriptedDeps());
+    const text = [
+      encoder.extension('agent_step', { type: 'model', step: 1 }),
+      encoder.push({ type: 'response-start', id: 'ignored', model: 'qwen3' }),
+      encoder.extension('agent_step', { type: 'tool', step: 1 }),
+      ...ANSWER.slice(5, 9).map((event) => encoder.push(event)),
+      encoder.push({ type: 'response-end', finishReason: { unified: 'stop' } }),
+    ].join('');
+    const written = frames(text);
+    // The first out-of-band event opens the stream: the SDK needs response.created before anything.
+    expect(written.slice(0, 3).map((frame) => frame.event)).toEqual(['response.created', 'response.in_progress', 'keepalive']);
+    expect(written.filter((frame) => frame.event === 'keepalive').map((frame) => frame.data)).toEqual([
+      { type: 'keepalive', sequence_number: 2, auxot_agent_step: { type: 'model', step: 1 } },
+      { type: 'keepalive', sequence_number: 3, auxot_agent_step: { type: 'tool', step: 1 } },
+    ]);
+    expect(written.map((frame) => frame.data.sequence_number)).toEqual(written.map((_, index) => index));
+    expect(encoder.extension('agent_step', { step: 2 })).toBe('');
+    expect((await sdkFinal(text)).output_text).toBe('Calling tools — ✓');
+  });
+
   it('echoes the request: instructions, tools, sampling, store, metadata', () => {
     const written = frames(encode(ANSWER.slice(-2), { instructions: 'Be brief.', temperature: 0.2, store: false, metadata: { team: 'a' }, max_output_tokens: 99, reasoning: { effort: 'low', summary: 'auto' } }));
     expect(written[0]?.data.response).toMatchObject({

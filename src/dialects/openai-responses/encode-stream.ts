@@ -57,14 +57,22 @@ export function initialEncoderState(request: ChatRequest, deps: DialectDependenc
 export function stepEncoder(state: EncoderState, event: ChatEvent, ids: Ids): EncoderStep {
   if (state.phase === 'closed') return { state, output: '' };
   const draft = new Draft(state, ids);
-  if (draft.phase === 'idle') {
-    if (event.type === 'response-start' && event.model !== '') draft.model = event.model;
-    draft.phase = 'streaming';
-    const response = draft.response({ status: 'in_progress', output: [], usage: null });
-    draft.emit('response.created', { response });
-    draft.emit('response.in_progress', { response });
-  }
+  if (draft.phase === 'idle') draft.start(event.type === 'response-start' ? event.model : '');
   draft.apply(event);
+  return { state: draft.state(), output: draft.text };
+}
+
+/**
+ * An out-of-band event: a `keepalive` (which OpenAI sends on long streams, undocumented) with the
+ * data in an `auxot_<name>` field, numbered in sequence with the rest. The SDK's Responses
+ * accumulator ignores `keepalive` and throws on any type it does not know (ResponseAccumulator.ts
+ * in openai-node), so a type of our own would break `responses.stream()`.
+ */
+export function extensionStep(state: EncoderState, name: string, data: JsonObject, ids: Ids): EncoderStep {
+  if (state.phase === 'closed') return { state, output: '' };
+  const draft = new Draft(state, ids);
+  if (draft.phase === 'idle') draft.start('');
+  draft.emit('keepalive', { [`auxot_${name}`]: data });
   return { state: draft.state(), output: draft.text };
 }
 
@@ -94,6 +102,15 @@ class Draft {
   state(): EncoderState {
     const { phase, context, model, sequence, open, output, usage } = this;
     return { phase, context, model, sequence, open, output, usage };
+  }
+
+  /** `response.created` and `response.in_progress`: the SDK's accumulator needs the first before anything. */
+  start(model: string): void {
+    if (model !== '') this.model = model;
+    this.phase = 'streaming';
+    const response = this.response({ status: 'in_progress', output: [], usage: null });
+    this.emit('response.created', { response });
+    this.emit('response.in_progress', { response });
   }
 
   emit(type: string, fields: JsonObject): void {
@@ -246,6 +263,11 @@ export function createStreamEncoder(request: ChatRequest, deps: DialectDependenc
   return {
     push(event) {
       const step = stepEncoder(state, event, deps);
+      state = step.state;
+      return step.output;
+    },
+    extension(name, data) {
+      const step = extensionStep(state, name, data, deps);
       state = step.state;
       return step.output;
     },

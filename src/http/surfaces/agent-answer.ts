@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../../canonical/chat-request.js';
 import { resultEvents } from '../../canonical/result-events.js';
 import type { AgentRuntime } from '../../agents/agent-runtime.js';
+import type { JsonObject } from '../../canonical/json.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import type { ResponseSink } from '../../gateway/response-sink.js';
 import { answerableError } from '../../gateway/unexpected-error.js';
@@ -20,7 +21,6 @@ export interface AgentAnswer {
   requestId: string;
   logger: Logger;
   newId(prefix: string): string;
-  nowSeconds(): number;
 }
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
@@ -30,7 +30,8 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache
  * written, an unknown or forbidden agent throws (the surface answers 404 / 403 as for any
  * request). Streaming callers get the answer's opening event, then one step event per model or
  * tool step as it ends, then the final answer; others get the final answer with the run's steps
- * in an extra `auxot_agent_run` field. Both official SDKs ignore what they do not know.
+ * in an extra `auxot_agent_run` field. Step events are written so that the official SDKs' stream
+ * helpers still accumulate the answer (docs/agents.md, decision 43).
  */
 export async function answerWithAgent(answer: AgentAnswer): Promise<void> {
   const { runtime, dialect, request, principal, sink, signal } = answer;
@@ -56,7 +57,8 @@ export async function answerWithAgent(answer: AgentAnswer): Promise<void> {
       request,
       surface: answer.surface,
       signal,
-      onStep: (step) => write(stepEvent(dialect.id, { id, model: request.model, created: answer.nowSeconds() }, step)),
+      // Each dialect writes a step as the out-of-band frame its SDK's stream helpers accumulate past.
+      onStep: (step) => write(encoder.extension('agent_step', publicStep(step))),
     });
     for (const event of resultEvents(result)) if (event.type !== 'response-start') await write(encoder.push(event));
     sink.end();
@@ -67,12 +69,15 @@ export async function answerWithAgent(answer: AgentAnswer): Promise<void> {
 }
 
 /** What a caller is told about a run: its id, how it ended and its steps. */
-export function runSummary(run: AgentRunRecord): Record<string, unknown> {
+export function runSummary(run: AgentRunRecord): JsonObject {
   return { id: run.id, agent: run.agentName, status: run.status, steps: run.steps.map(publicStep) };
 }
 
-function publicStep(step: AgentStepRecord): Record<string, unknown> {
-  if (step.kind === 'model') return { type: 'model', step: step.step, request_id: step.requestId, duration_ms: round(step.durationMs), finish: step.finish, tool_calls: step.toolCalls };
+function publicStep(step: AgentStepRecord): JsonObject {
+  if (step.kind === 'model') {
+    const toolCalls = step.toolCalls.map(({ id, name, argumentsBytes }) => ({ id, name, argumentsBytes }));
+    return { type: 'model', step: step.step, request_id: step.requestId, duration_ms: round(step.durationMs), finish: step.finish, tool_calls: toolCalls };
+  }
   return {
     type: 'tool',
     step: step.step,
@@ -84,19 +89,6 @@ function publicStep(step: AgentStepRecord): Record<string, unknown> {
     outcome: step.outcome,
     result: step.result,
   };
-}
-
-/** One step in the caller's dialect, as an event its SDK passes through (docs/agents.md). */
-function stepEvent(dialect: Dialect['id'], answer: { id: string; model: string; created: number }, step: AgentStepRecord): string {
-  const payload = publicStep(step);
-  switch (dialect) {
-    case 'openai-chat':
-      return `data: ${JSON.stringify({ id: answer.id, object: 'chat.completion.chunk', created: answer.created, model: answer.model, choices: [], auxot_agent_step: payload })}\n\n`;
-    case 'anthropic-messages':
-      return `event: agent_step\ndata: ${JSON.stringify({ type: 'agent_step', step: payload })}\n\n`;
-    case 'openai-responses':
-      return `event: response.agent_step\ndata: ${JSON.stringify({ type: 'response.agent_step', response_id: answer.id, step: payload })}\n\n`;
-  }
 }
 
 function round(ms: number): number {

@@ -67,7 +67,6 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
           requestId,
           logger: context.logger,
           newId: context.newId,
-          nowSeconds: () => Math.floor(context.clock.now() / 1000),
         });
         return;
       }

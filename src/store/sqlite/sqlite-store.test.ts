@@ -35,9 +35,9 @@ describe('SQLite store', () => {
     await store.apiKeys.insert(key('key_env', 'owner (AUXOT_ADMIN_KEY)', 'user_first'));
     await store.apiKeys.insert(key('key_alice', 'owner', 'user_alice'));
     await store.close();
-    // The store as the previous version left it: no column, migration 006 not applied.
+    // The store as the previous version left it: no column, migrations 006 and 007 not applied.
     const raw = new Libsql(path);
-    raw.exec("ALTER TABLE api_keys DROP COLUMN bootstrap; DELETE FROM kysely_migration WHERE name = '006-bootstrap-key'");
+    raw.exec("DROP TABLE admin_conversations; DELETE FROM kysely_migration WHERE name = '007-admin-conversations'; ALTER TABLE api_keys DROP COLUMN bootstrap; DELETE FROM kysely_migration WHERE name = '006-bootstrap-key'");
     raw.close();
     const migrated = await openSqliteStore(path);
     const marked = (await migrated.apiKeys.list('org_x')).map((entry) => [entry.id, entry.bootstrap]);

@@ -80,7 +80,7 @@ export class AdminChat {
     return adminAs(this.server, this.key, method, path.replace(':id', this.id), body);
   }
 
-  private async call(method: string, path: string, body: unknown, status = 200): Promise<any> {
+  private async call(method: string, path: string, body?: unknown, status = 200): Promise<any> {
     const answer = await adminAs(this.server, this.key, method, path, body);
     if (answer.status !== status) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;
