@@ -36,13 +36,26 @@ describe('auxot admin, the Admin Agent at the terminal', () => {
     const scripted = scriptedModel(
       [
         {
+          when: 'second Anthropic',
+          steps: [
+            { calls: [{ name: 'providers_create', args: { name: 'anthropic-eu', kind: 'anthropic', baseUrl: anthropic.baseUrl, apiKeySlot: 'anthropic-eu-key', models: ['claude-eu'] } }] },
+            { text: 'Planned a second Anthropic provider.' },
+          ],
+        },
+        {
           when: 'Anthropic',
           steps: [
             { calls: [{ name: 'providers_create', args: { name: 'anthropic', kind: 'anthropic', baseUrl: anthropic.baseUrl, apiKeySlot: 'anthropic-api-key', models: ['claude-sonnet-4-5'] } }] },
             { text: 'Here is the plan: Anthropic as a cloud provider. Enter its key at the prompt.' },
           ],
         },
-        { when: 'team named scripted', steps: [{ calls: [{ name: 'teams_create', args: { name: 'scripted' } }] }, { text: 'Planned the team.' }] },
+        {
+          when: 'team named scripted',
+          steps: [
+            { calls: [{ name: 'teams_create', args: { name: 'scripted' } }, { name: 'keys_create', args: { name: 'scripted-ci', team: 'scripted', role: 'member' } }] },
+            { text: 'Planned the team and its key.' },
+          ],
+        },
       ],
       FALLBACK,
     );
@@ -131,6 +144,22 @@ describe('auxot admin, the Admin Agent at the terminal', () => {
     expect(await terminal.exited).toBe(0);
   });
 
+  it('Ctrl-C at the hidden prompt cancels: the plan is rejected and nothing changes', async () => {
+    const terminal = admin();
+    await terminal.waitFor(/you › /);
+    terminal.typeLine('Add a second Anthropic provider for the EU.');
+    await terminal.waitFor(/Proposed plan plan_\S+ \(1 operation\)/);
+    await terminal.waitFor(/\(anthropic-eu-key; typing is hidden\): /);
+    terminal.write('half-typed');
+    terminal.write('\u0003');
+    await terminal.waitFor(/cancelled\nPlan rejected; nothing was changed\./);
+    await terminal.waitFor(/you › /);
+    expect(terminal.rawOutput()).not.toContain('half-typed');
+    expect(await providerNames()).not.toContain('anthropic-eu');
+    terminal.typeLine('/quit');
+    expect(await terminal.exited).toBe(0);
+  });
+
   it('Ctrl-C during a turn hangs up the model call, prints cancelled and returns to the prompt; Ctrl-C at an empty prompt leaves', async () => {
     const terminal = admin();
     await terminal.waitFor(/you › /);
@@ -157,11 +186,21 @@ describe('auxot admin, the Admin Agent at the terminal', () => {
     expect(result.stdout).toContain('you › Create a team named scripted.');
     expect(result.stdout).toMatch(/1\. teams\.create/);
     expect(result.stdout).toContain('Apply this plan? [y/N] y');
-    expect(result.stdout).toMatch(/Plan plan_\S+ applied \(1 operation\)\./);
+    expect(result.stdout).toMatch(/Plan plan_\S+ applied \(2 operations\)\./);
     // Piped output is for scripts and logs: no colour codes.
     expect(result.stdout).not.toContain('\u001b[');
     const teams = (await server.admin('GET', '/api/admin/teams')).body.data.map((team: { name: string }) => team.name);
     expect(teams).toContain('scripted');
+
+    // The key the plan made is printed once, labelled, and works; the conversation does not keep it.
+    const delivered = /shown once, store it now.*\n\s+.*scripted-ci.*:\s+(axk_\S+)/.exec(result.stdout);
+    expect(delivered, result.stdout).not.toBeNull();
+    const key = delivered![1]!;
+    const models = await fetch(`${server.url}/api/openai/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+    expect(models.status).toBe(200);
+    const conversations = (await server.admin('GET', '/api/admin/agent/conversations')).body.data;
+    const transcripts = await Promise.all(conversations.map((entry: { id: string }) => server.admin('GET', `/api/admin/agent/conversations/${entry.id}`)));
+    expect(JSON.stringify(transcripts.map((transcript) => transcript.body))).not.toContain(key);
   });
 
   it('reports an unknown conversation readably and exits 1', async () => {
