@@ -15,6 +15,15 @@ async function main(argv: string[]): Promise<number> {
     stderrIsTerminal: process.stderr.isTTY,
     version: packageVersion(),
     readSecret: (prompt) => readSecretInput(process.stdin, (text) => void process.stderr.write(text), prompt),
+    terminal: {
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      onInterrupt: (handler) => {
+        process.on('SIGINT', handler);
+        return () => void process.off('SIGINT', handler);
+      },
+    },
   };
   const writeErr = (text: string): void => void process.stderr.write(text);
   const program = buildProgram(context, writeErr);

@@ -7,6 +7,13 @@ interface ApiErrorBody {
   error?: { type?: unknown; message?: unknown; param?: unknown };
 }
 
+/** How `stream` asks: GET by default; a body is sent as JSON. */
+export interface StreamRequest {
+  method?: string;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
 /** A small client for the management REST API, used by the `auxot` admin commands. */
 export class AdminClient {
   constructor(
@@ -14,8 +21,8 @@ export class AdminClient {
     private readonly key: string | undefined,
   ) {}
 
-  async call(method: string, path: string, body?: unknown, flags: FlagNames = {}): Promise<unknown> {
-    const response = await this.send(method, path, body);
+  async call(method: string, path: string, body?: unknown, flags: FlagNames = {}, signal?: AbortSignal): Promise<unknown> {
+    const response = await this.send(method, path, body, signal);
     if (response.status === 204) return undefined;
     const text = await response.text();
     const parsed = parseJson(text);
@@ -25,11 +32,12 @@ export class AdminClient {
   }
 
   /**
-   * A GET whose answer is read as it arrives (exports): the body's chunks, never held whole.
-   * Refusals are read and reported like `call`'s.
+   * A request whose answer is read as it arrives (exports, a streamed Admin Agent turn): the
+   * body's chunks, never held whole. Refusals are read and reported like `call`'s. Aborting
+   * `signal` hangs up; the abort reaches the caller as the AbortError itself, not as "cannot reach".
    */
-  async stream(path: string, contentTypes: readonly string[], flags: FlagNames = {}): Promise<AsyncIterable<Uint8Array>> {
-    const response = await this.send('GET', path, undefined);
+  async stream(path: string, contentTypes: readonly string[], flags: FlagNames = {}, request: StreamRequest = {}): Promise<AsyncIterable<Uint8Array>> {
+    const response = await this.send(request.method ?? 'GET', path, request.body, request.signal);
     const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
     if (!response.ok) {
       const text = await response.text();
@@ -44,7 +52,7 @@ export class AdminClient {
     return response.body;
   }
 
-  private async send(method: string, path: string, body: unknown): Promise<Response> {
+  private async send(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
     if (this.key === undefined || this.key === '') {
       throw new CliError('no admin key: set AUXOT_ADMIN_KEY (or pass --key) to an owner or admin API key');
     }
@@ -53,8 +61,10 @@ export class AdminClient {
         method,
         headers: { authorization: `Bearer ${this.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal === undefined ? {} : { signal }),
       });
     } catch (error) {
+      if (signal?.aborted === true) throw error;
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
       throw new CliError(`cannot reach Auxot at ${this.baseUrl} (${cause}); is \`auxot serve\` running there? Set --url or AUXOT_URL.`);
     }

@@ -1,4 +1,14 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import type { SecretInputStream } from './secret-input.js';
+
+/** The process's own streams, for the one interactive command (`auxot admin` reads lines and streams text). */
+export interface CliTerminal {
+  stdin: SecretInputStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Subscribes to SIGINT (Ctrl-C while the terminal is not in raw mode); returns the unsubscribe. */
+  onInterrupt(handler: () => void): () => void;
+}
 
 /** What every command is given: the environment and the two output streams (main.ts fills it in). */
 export interface CliContext {
@@ -14,6 +24,8 @@ export interface CliContext {
   version: string;
   /** Reads a secret from standard input: without echo on a terminal, whole from a pipe. */
   readSecret(prompt: string): Promise<string>;
+  /** Absent where the program is built without a process to talk to (tests of the command tree). */
+  terminal?: CliTerminal;
 }
 
 /** One command group (`auxot providers`, `auxot keys`, …): a function of the context, in its own file. */

@@ -1,5 +1,6 @@
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { CliContext, CommandGroup } from './cli-context.js';
+import { adminCommand } from './commands/admin-command.js';
 import { agentsCommand } from './commands/agents-command.js';
 import { auditCommand } from './commands/audit-command.js';
 import { configCommand } from './commands/config-command.js';
@@ -21,6 +22,7 @@ import { workersCommand } from './commands/workers-command.js';
 /** Every command group, in the order `auxot --help` lists them. A new group is one file and one line here. */
 const COMMAND_GROUPS: readonly CommandGroup[] = [
   serveCommand,
+  adminCommand,
   providersCommand,
   routesCommand,
   teamsCommand,

@@ -57,8 +57,9 @@ function readAll(input: SecretInputStream): Promise<string> {
 
 function readFromTerminal(input: SecretInputStream, writePrompt: (text: string) => void, prompt: string): Promise<string> {
   const setRawMode = (mode: boolean): unknown => input.setRawMode?.(mode);
-  writePrompt(prompt);
+  // Echo goes off before the prompt shows: keys typed the moment it appears must not be echoed.
   setRawMode(true);
+  writePrompt(prompt);
   return new Promise((resolve, reject) => {
     let value = '';
     const finish = (outcome: () => void): void => {
