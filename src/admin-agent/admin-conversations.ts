@@ -16,8 +16,8 @@ import { currentPlan, emptyState, stateOf, type ConversationMessage, type Conver
 import { DataFence } from './data-marking.js';
 import { goLiveStager } from './go-live.js';
 import { applyPlan, type ApplyResult } from './plan-applier.js';
-import { EFFECTS, riskOf, type Reader } from './plan-effects.js';
-import { changesOf, IDENTITY_FIELDS, isSecretSlot, planHash, planView, summaryOf, type Plan, type PlanOperation, type PlanRecord } from './plan.js';
+import { operationReader, planFor } from './plan-proposer.js';
+import { planHash, planView, type Plan, type PlanRecord } from './plan.js';
 import { findSecrets, redactSecrets } from './secret-scan.js';
 
 export interface AdminConversationDependencies {
@@ -58,6 +58,12 @@ export class AdminConversations {
   private readonly catalogue: AdminTool[];
   private readonly operations: Map<string, AnyOperation>;
   private readonly stageGoLive: GoLiveStager;
+  /**
+   * Conversations with a turn or a confirmation in progress: the state is read and written whole,
+   * so a second one at the same time is refused rather than allowed to overwrite the first.
+   * (In-process; a shared implementation joins the scale-out store.)
+   */
+  private readonly busy = new Set<string>();
 
   constructor(private readonly dependencies: AdminConversationDependencies) {
     this.catalogue = adminTools(dependencies.operations);
@@ -84,6 +90,11 @@ export class AdminConversations {
 
   /** One turn: the person's message (secrets removed), the agent's answer, and the plan it proposes, if any. */
   async send(actor: Principal, id: string, content: string, signal: AbortSignal, events: TurnEvents = {}): Promise<TurnResult> {
+    await this.owned(actor, id);
+    return this.exclusively(id, () => this.turn(actor, id, content, signal, events));
+  }
+
+  private async turn(actor: Principal, id: string, content: string, signal: AbortSignal, events: TurnEvents): Promise<TurnResult> {
     const record = await this.owned(actor, id);
     const state = stateOf(record.state);
     const { clock } = this.dependencies;
@@ -144,6 +155,11 @@ export class AdminConversations {
   }
 
   async confirm(actor: Principal, id: string, planId: string, hash: string): Promise<ApplyResult> {
+    await this.owned(actor, id);
+    return this.exclusively(id, () => this.apply(actor, id, planId, hash));
+  }
+
+  private async apply(actor: Principal, id: string, planId: string, hash: string): Promise<ApplyResult> {
     const record = await this.owned(actor, id);
     const state = stateOf(record.state);
     const plan = state.plans.find((entry) => entry.id === planId);
@@ -196,44 +212,24 @@ export class AdminConversations {
   }
 
   /** Turns staged operations into the conversation's current plan, with a diff of each against the configuration now. */
+  /** Makes the staged operations the conversation's current plan; an earlier proposal is superseded. */
   private async propose(actor: Principal, state: ConversationState, staged: readonly StagedOperation[], extra: Pick<Plan, 'purpose' | 'undoOf' | 'notes'>): Promise<PlanRecord> {
-    const read: Reader = async (operationId, input) => {
-      const operation = this.operations.get(operationId);
-      if (operation === undefined) throw new Error(`no operation ${operationId}`);
-      return operation.run(actor, operation.input.parse(input));
-    };
-    const operations: PlanOperation[] = [];
-    const slots = new Map<string, string>();
-    for (const [position, { operation, input }] of staged.entries()) {
-      const effect = EFFECTS[operation];
-      const before = effect?.current === undefined ? null : await effect.current(read, input).catch(() => null);
-      for (const [field, value] of Object.entries(input)) if (isSecretSlot(value)) slots.set(value.$secret, `${field} for ${summaryOf(operation, input)}`);
-      const risk = riskOf(operation, input);
-      operations.push({
-        index: position + 1,
-        operation,
-        summary: summaryOf(operation, input),
-        input,
-        changes: changesOf(input, before, IDENTITY_FIELDS, /\.(delete|revoke|remove)$/.test(operation)),
-        ...(risk === undefined ? {} : { risk }),
-      });
-    }
-    for (const plan of state.plans) if (plan.status === 'proposed') plan.status = 'superseded';
+    const { clock, newId } = this.dependencies;
+    const plan = await planFor(operationReader(this.operations, actor), newId('plan_'), staged, extra, clock.now());
+    for (const earlier of state.plans) if (earlier.status === 'proposed') earlier.status = 'superseded';
     state.slots = {};
-    const id = this.dependencies.newId('plan_');
-    const plan: PlanRecord = {
-      id,
-      hash: planHash(id, operations),
-      status: 'proposed',
-      ...(extra.purpose === undefined ? {} : { purpose: extra.purpose }),
-      ...(extra.undoOf === undefined ? {} : { undoOf: extra.undoOf }),
-      ...(extra.notes === undefined || extra.notes.length === 0 ? {} : { notes: extra.notes }),
-      operations,
-      secretSlots: [...slots].map(([name, label]) => ({ name, label, filled: false })),
-      createdAt: this.dependencies.clock.now(),
-    };
     state.plans.push(plan);
     return plan;
+  }
+
+  private async exclusively<T>(id: string, work: () => Promise<T>): Promise<T> {
+    if (this.busy.has(id)) throw new GatewayError('conflict', 'This conversation is busy with another message or confirmation; wait for it to finish');
+    this.busy.add(id);
+    try {
+      return await work();
+    } finally {
+      this.busy.delete(id);
+    }
   }
 
   private async owned(actor: Principal, id: string): Promise<AdminConversationRecord> {

@@ -2,7 +2,8 @@ import { GatewayError } from '../canonical/gateway-error.js';
 import type { Principal } from '../governance/principal.js';
 import type { AnyOperation } from '../management/operation.js';
 import { parseInput } from '../management/validation.js';
-import { EFFECTS, type Reader } from './plan-effects.js';
+import { EFFECTS } from './plan-effects.js';
+import { operationReader } from './plan-proposer.js';
 import { isSecretSlot, planView, type AppliedOperation, type Plan, type PlanRecord } from './plan.js';
 
 export interface Delivery {
@@ -25,11 +26,7 @@ export interface ApplyResult {
  * state it replaces, so undo can put it back. The first failure stops the plan.
  */
 export async function applyPlan(operations: ReadonlyMap<string, AnyOperation>, actor: Principal, plan: PlanRecord, secrets: ReadonlyMap<string, string>): Promise<ApplyResult> {
-  const read: Reader = async (operationId, input) => {
-    const operation = operations.get(operationId);
-    if (operation === undefined) throw new Error(`no operation ${operationId}`);
-    return operation.run(actor, operation.input.parse(input));
-  };
+  const read = operationReader(operations, actor);
   const applied: AppliedOperation[] = [];
   const deliveries: Delivery[] = [];
   let failed: ApplyResult['failed'];

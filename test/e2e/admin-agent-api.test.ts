@@ -59,6 +59,9 @@ describe('the Admin Agent conversation API', () => {
     const calls = brain.requests.length;
     const turn = post(`/api/admin/agent/conversations/${chat.id}/messages`, { content: 'think forever', stream: true }, hangUp.signal).then((response) => response.text());
     const [held] = (await brain.waitForRequests(calls + 1)).slice(calls);
+    // One turn at a time per conversation: a second message meanwhile is refused, not interleaved.
+    const second = await chat.raw('POST', '/api/admin/agent/conversations/:id/messages', { content: 'and another thing' });
+    expect(second.status).toBe(409);
     hangUp.abort();
     await expect(turn).rejects.toThrow();
     await brain.waitForAbort(held!);

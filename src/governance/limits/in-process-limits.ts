@@ -11,6 +11,12 @@ interface Window {
   /** Index of the first live entry (entries before it expired; compacted now and then). */
   head: number;
   sum: number;
+  /**
+   * The live entries by ticket, so settling one is O(1): a search of the log made every settle
+   * O(takes in the window), which at 2,000 requests/s with a minute's window was a third of the
+   * gateway's CPU (bench: governed key vs owner key).
+   */
+  byTicket: Map<number, Entry>;
 }
 
 /**
@@ -25,7 +31,9 @@ export class InProcessRollingWindows implements RollingWindowStore {
     const window = this.live(key, windowMs, now);
     const ticket = String(this.nextTicket++);
     if (window.sum + amount <= limit) {
-      window.entries.push({ ticket: Number(ticket), at: now, amount });
+      const entry = { ticket: Number(ticket), at: now, amount };
+      window.entries.push(entry);
+      window.byTicket.set(entry.ticket, entry);
       window.sum += amount;
       return { admitted: true, remaining: limit - window.sum, resetMs: windowMs, retryAfterMs: 0, ticket };
     }
@@ -36,13 +44,15 @@ export class InProcessRollingWindows implements RollingWindowStore {
     const window = this.windows.get(key);
     if (window === undefined) return;
     const id = Number(ticket);
-    const entry = window.entries.find((candidate, index) => index >= window.head && candidate.ticket === id);
+    const entry = window.byTicket.get(id);
     if (entry !== undefined) {
       window.sum += amount - entry.amount;
       entry.amount = amount;
     } else if (amount > 0) {
       // The take already left the window (a long request): what it really used counts from now.
-      window.entries.push({ ticket: id, at: now, amount });
+      const late = { ticket: id, at: now, amount };
+      window.entries.push(late);
+      window.byTicket.set(id, late);
       window.sum += amount;
     }
   }
@@ -55,12 +65,15 @@ export class InProcessRollingWindows implements RollingWindowStore {
   private live(key: string, windowMs: number, now: number): Window {
     let window = this.windows.get(key);
     if (window === undefined) {
-      window = { entries: [], head: 0, sum: 0 };
+      window = { entries: [], head: 0, sum: 0, byTicket: new Map() };
       this.windows.set(key, window);
     }
     const cutoff = now - windowMs;
     while (window.head < window.entries.length && (window.entries[window.head] as Entry).at <= cutoff) {
-      window.sum -= (window.entries[window.head] as Entry).amount;
+      const expired = window.entries[window.head] as Entry;
+      window.sum -= expired.amount;
+      // A late entry may share its ticket with the expired original; only forget the one that left.
+      if (window.byTicket.get(expired.ticket) === expired) window.byTicket.delete(expired.ticket);
       window.head++;
     }
     if (window.head > 1024 && window.head * 2 > window.entries.length) {
