@@ -3,7 +3,7 @@
 // target for a few seconds and prints the top frames by self time (and writes the .cpuprofile).
 // Targets: same (OpenAI client → openai-compatible upstream), translate (Anthropic client →
 // OpenAI-compatible upstream), stream (same, streaming), long (one stream of 10,000 events after
-// another), governed (same, with a team key whose policy has every rule on). Placement as in `npm run bench`.
+// another), long-translate (the same long stream, Anthropic client → OpenAI upstream), governed (same, with a team key whose policy has every rule on). Placement as in `npm run bench`.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,10 +30,15 @@ try {
   }
   const chat = { model: which === 'long' ? 'bench-oai-long' : 'bench-oai', messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 32, stream: which === 'stream' || which === 'long' };
   const spec =
-    which === 'translate'
-      ? { url: `${base}/api/anthropic/v1/messages`, headers: { 'x-api-key': ADMIN_KEY, 'anthropic-version': '2023-06-01' }, body: { model: 'bench-oai', max_tokens: 32, messages: [{ role: 'user', content: 'Say hello.' }] } }
+    which === 'translate' || which === 'long-translate'
+      ? {
+          url: `${base}/api/anthropic/v1/messages`,
+          headers: { 'x-api-key': ADMIN_KEY, 'anthropic-version': '2023-06-01' },
+          body: { model: which === 'long-translate' ? 'bench-oai-long' : 'bench-oai', max_tokens: 32, stream: which === 'long-translate', messages: [{ role: 'user', content: 'Say hello.' }] },
+          stream: which === 'long-translate',
+        }
       : { url: `${base}/api/openai/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, body: chat, stream: chat.stream };
-  const shape = which === 'long' ? { concurrency: 1, warmup: 3 } : { concurrency: 32, warmup: 2000 };
+  const shape = which === 'long' || which === 'long-translate' ? { concurrency: 1, warmup: 3 } : { concurrency: 32, warmup: 2000 };
   // Asynchronously: Auxot's log lines go to a pipe this process must keep draining.
   const load = spawn(process.execPath, [join(root, 'bench/load.mjs'), JSON.stringify({ ...spec, ...shape, durationMs: seconds * 1000 })], { stdio: ['ignore', 'pipe', 'inherit'] });
   load.stdout.on('data', (data) => process.stderr.write(data));

@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent, FinishReason } from '../../canonical/chat-event.js';
 import type { ChatRequest } from '../../canonical/chat-request.js';
 import { GatewayError } from '../../canonical/gateway-error.js';
-import { createAnthropicStreamEncoder, initialEncodeState, stepEncode } from './encode-stream.js';
+import { createAnthropicStreamEncoder, genericDeltaFrame, initialEncodeState, stepEncode } from './encode-stream.js';
 import { scriptedDeps } from './test-support/scripted-deps.js';
 
 const request = { model: 'coding' } as ChatRequest;
@@ -255,5 +256,22 @@ describe('stepEncode', () => {
     }
     expect(state).toMatchObject({ phase: 'done', hasToolUse: true, nextWireIndex: 1, usage: { outputTokens: 4 } });
     expect(initialEncodeState).toMatchObject({ phase: 'before-start', hasToolUse: false, nextWireIndex: 0 });
+  });
+});
+
+describe('Anthropic stream encoder: the delta template', () => {
+  it('writes exactly the bytes the generic frame would, for any text and every delta kind', () => {
+    const kinds = [
+      { start: { type: 'text-start', index: 0 }, delta: (text: string) => ({ type: 'text-delta', index: 0, text }), wire: ['text_delta', 'text'] },
+      { start: { type: 'reasoning-start', index: 0 }, delta: (text: string) => ({ type: 'reasoning-delta', index: 0, text }), wire: ['thinking_delta', 'thinking'] },
+      { start: { type: 'tool-call-start', index: 0, callId: 'call_1', name: 'f' }, delta: (text: string) => ({ type: 'tool-call-delta', index: 0, argumentsJson: text }), wire: ['input_json_delta', 'partial_json'] },
+    ] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...kinds), fc.string({ unit: 'binary', minLength: 1 }), (kind, text) => {
+        const started = stepEncode(stepEncode(initialEncodeState, { type: 'response-start', id: 'msg_1', model: 'm' }).state, kind.start as ChatEvent).state;
+        expect(stepEncode(started, kind.delta(text) as ChatEvent).output).toBe(genericDeltaFrame(0, kind.wire[0], kind.wire[1], text));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../canonical/chat-event.js';
 import { GatewayError } from '../../canonical/gateway-error.js';
-import { createStreamEncoder, initialEncoderState, stepEncoder } from './encode-stream.js';
+import { createStreamEncoder, genericTextChunk, initialEncoderState, stepEncoder, type EncoderState } from './encode-stream.js';
 import { canonicalRequest } from './test-support/canonical-request.js';
 import { scriptedDeps } from './test-support/scripted-deps.js';
 
@@ -149,5 +150,18 @@ describe('stream encoder', () => {
     const ended = stepEncoder(second.state, { type: 'response-end', finishReason: { unified: 'stop' } });
     expect(ended.state.phase).toBe('closed');
     expect(stepEncoder(ended.state, { type: 'text-delta', index: 0, text: 'late' }).output).toBe('');
+  });
+});
+
+describe('stream encoder: the text delta template', () => {
+  it('writes exactly the bytes the generic chunk would, for any text, id and model, with and without usage', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 1 }), fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), fc.boolean(), fc.constantFrom('content', 'reasoning_content'), (text, id, model, includeUsage, field) => {
+        const state: EncoderState = { phase: 'streaming', id, model, created: 1_700_000_000, includeUsage, toolIndexByBlock: {}, toolCallCount: 0, usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 } };
+        const event: ChatEvent = field === 'content' ? { type: 'text-delta', index: 0, text } : { type: 'reasoning-delta', index: 0, text };
+        expect(stepEncoder(state, event).output).toBe(genericTextChunk(state, field, text));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
