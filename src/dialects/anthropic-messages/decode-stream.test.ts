@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../canonical/chat-event.js';
 import { SseParser } from '../sse/sse-parser.js';
-import { createAnthropicStreamDecoder, initialDecodeState, stepDecode } from './decode-stream.js';
+import { createAnthropicStreamDecoder, endDecode, initialDecodeState, stepDecode } from './decode-stream.js';
 import { serverToolStream, thinkingStream, toolUseStream } from './test-support/recorded-streams.js';
 import { parseSseText, sseFrame } from './test-support/sse-text.js';
 
@@ -279,5 +279,37 @@ describe('Anthropic stream decoder', () => {
     expect(snapshots.flat()).toEqual(toolUseEvents);
     expect(state.phase).toBe('done');
     expect(initialDecodeState.blocks.size).toBe(0);
+  });
+});
+
+describe('Anthropic stream decoder: the learned text template', () => {
+  /** The reference: the pure step function alone, no template. */
+  const byStepsOnly = (text: string): ChatEvent[] => {
+    let state = initialDecodeState;
+    const events: ChatEvent[] = [];
+    for (const event of parseSseText(text)) {
+      const step = stepDecode(state, event);
+      state = step.state;
+      events.push(...step.events);
+    }
+    return [...events, ...endDecode(state).events];
+  };
+  const deltaFrame = (index: number, text: string, extra = ''): string =>
+    sseFrame('content_block_delta', `{"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":${JSON.stringify(text)}${extra}}}`);
+  const blockStart = (index: number): string => sseFrame('content_block_start', `{"type":"content_block_start","index":${index},"content_block":{"type":"text","text":""}}`);
+  const blockStop = (index: number): string => sseFrame('content_block_stop', `{"type":"content_block_stop","index":${index}}`);
+
+  it('reads the same events as the full decoder, for any texts over two text blocks, and past a block that closed', () => {
+    const delta = fc.tuple(fc.constantFrom(0, 1), fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('"', '\\', 'a"b', '\n', 'plain words', '💡')), fc.constantFrom('', ',"extra":1'));
+    fc.assert(
+      fc.property(fc.array(delta, { maxLength: 30 }), fc.boolean(), (deltas, closeFirst) => {
+        let text = start + blockStart(0) + blockStart(1);
+        for (const [index, value, extra] of deltas) text += deltaFrame(index, value, extra);
+        if (closeFirst) text += blockStop(0) + deltaFrame(0, 'after the stop');
+        text += messageEnd('end_turn');
+        expect(decodeText(text).events).toEqual(byStepsOnly(text));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -2,6 +2,7 @@ import type { ChatEvent } from '../../canonical/chat-event.js';
 import { GatewayError } from '../../canonical/gateway-error.js';
 import { isJsonObject, type JsonObject } from '../../canonical/json.js';
 import type { StreamDecoder } from '../dialect.js';
+import { LearnedTextTemplate } from '../sse/learned-text-template.js';
 import type { SseEvent } from '../sse/sse-event.js';
 import { closeBlock, startBlock, stepBlockDelta, type OpenBlock } from './decode-stream-blocks.js';
 import { errorFromWire, malformedEvent as malformed } from './errors.js';
@@ -147,13 +148,35 @@ function fail(state: DecodeState, error: GatewayError): DecodeStep {
   return { state: { ...state, phase: 'done' }, events: [{ type: 'error', error }] };
 }
 
-/** The stateful wrapper the Dialect hands out: one per upstream stream. */
+const TEXT_KEY_BEFORE_VALUE = /"text"\s*:\s*"$/;
+
+/**
+ * The stateful wrapper the Dialect hands out: one per upstream stream. The bulk of a long answer
+ * is `content_block_delta` events that differ only in their text; after the full decoder has read
+ * one, the rest of that block's are read through a learned template instead of `JSON.parse`
+ * (learned-text-template.ts; decode-stream.test.ts holds the two paths to the same events).
+ */
 export function createAnthropicStreamDecoder(): StreamDecoder {
   let state = initialDecodeState;
+  let learned: { template: LearnedTextTemplate; index: number } | undefined;
+  const blockIsOpen = (index: number): boolean => {
+    for (const block of state.blocks.values()) if (block.kind === 'text' && block.index === index) return true;
+    return false;
+  };
   return {
     push(event: SseEvent): ChatEvent[] {
+      const delta = event.event === 'content_block_delta' && state.phase === 'streaming';
+      if (delta && learned !== undefined) {
+        const text = learned.template.match(event.data);
+        if (text !== undefined && blockIsOpen(learned.index)) return [{ type: 'text-delta', index: learned.index, text }];
+      }
       const step = stepDecode(state, event);
       state = step.state;
+      const [only] = step.events;
+      if (delta && step.events.length === 1 && only?.type === 'text-delta') {
+        const template = LearnedTextTemplate.learn(event.data, only.text, TEXT_KEY_BEFORE_VALUE);
+        if (template !== undefined) learned = { template, index: only.index };
+      }
       return step.events;
     },
     end(): ChatEvent[] {
