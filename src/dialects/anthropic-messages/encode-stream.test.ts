@@ -268,7 +268,7 @@ describe('Anthropic stream encoder: the delta template', () => {
     ] as const;
     fc.assert(
       fc.property(fc.constantFrom(...kinds), fc.string({ unit: 'binary', minLength: 1 }), (kind, text) => {
-        const started = stepEncode(stepEncode(initialEncodeState, { type: 'response-start', id: 'msg_1', model: 'm' }).state, kind.start as ChatEvent).state;
+        const started = stepEncode(stepEncode(initialEncodeState, { type: 'response-start', id: 'msg_1', model: 'm' }).state, kind.start).state;
         expect(stepEncode(started, kind.delta(text) as ChatEvent).output).toBe(genericDeltaFrame(0, kind.wire[0], kind.wire[1], text));
       }),
       { numRuns: 500 },
