@@ -130,8 +130,11 @@ export class AdminConversations {
     const answer = textOf(outcome.result);
     if (outcome.run.status !== 'completed') events.onText?.(answer);
 
+    // A turn cut short (its step limit) may have staged half of what it meant: no plan from it.
     let plan: PlanRecord | undefined;
-    if (turn.staged.length > 0 || turn.goLive) plan = await this.propose(actor, state, turn.staged, turn.goLive ? { purpose: 'go-live' } : {});
+    const finished = outcome.run.status === 'completed';
+    if (finished && (turn.staged.length > 0 || turn.goLive)) plan = await this.propose(actor, state, turn.staged, turn.goLive ? { purpose: 'go-live' } : {});
+    if (!finished && turn.staged.length > 0) notices.push(`The agent stopped before it finished (${outcome.run.status}); the ${turn.staged.length} change(s) it had drafted were not proposed. Ask again, perhaps in smaller steps.`);
     const now = clock.now();
     state.messages.push({ role: 'user', text, at: now });
     for (const notice of notices) state.messages.push({ role: 'notice', text: notice, at: now });

@@ -29,6 +29,8 @@ describe('the Admin Agent conversation API', () => {
     await server.addProvider({ name: 'brain', kind: 'openai-compatible', baseUrl: brain.baseUrl, models: ['admin-model'] });
     await tuneAdminAgent(server, 'admin-model');
     const script = scriptedModel([
+      // A model that never stops: stages a change, then keeps reading until the step limit.
+      { when: 'never stop', steps: [{ calls: [{ name: 'teams_create', args: { name: 'half-done' } }] }, ...Array.from({ length: 12 }, () => ({ calls: [{ name: 'teams_list', args: {} }] }))] },
       { when: 'a team for QA', steps: [{ text: 'Let me look first.', calls: [{ name: 'teams_list', args: {} }] }, { calls: [{ name: 'teams_create', args: { name: 'qa' } }] }, { text: 'Planned: team qa.' }] },
     ]);
     brain.setHandler((request) => (JSON.stringify(request.body).includes('think forever') ? { kind: 'hang-before-headers' } : script(request)));
@@ -67,6 +69,15 @@ describe('the Admin Agent conversation API', () => {
     await brain.waitForAbort(held!);
     await expect.poll(async () => (await server.admin('GET', '/api/admin/agent-runs?agent=admin&limit=1')).body.data[0]?.status).toBe('cancelled');
     expect((await chat.transcript()).messages).toEqual([]);
+  });
+
+  it('proposes nothing from a turn cut short by the step limit, and says so', async () => {
+    const chat = await new AdminChat(server).start();
+    const turn = await chat.say('Plan something and never stop');
+    expect(turn.plan).toBeUndefined();
+    expect(turn.message.text).toContain('stopped at its limit');
+    expect(turn.notices[0]).toContain('were not proposed');
+    expect((await server.admin('GET', '/api/admin/teams')).body.data.map((team: any) => team.name)).not.toContain('half-done');
   });
 
   it('answers refusals in the admin API’s error shape', async () => {
