@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// `node bench/idle-rss.mjs`: Auxot's RSS once started and configured with a provider and a team,
+// as `npm run bench` measures it, without the load (a quick check for start-up memory work).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { admin, rssMb, startAuxot, stopAll } from './processes.mjs';
+
+const auxot = await startAuxot(mkdtempSync(join(tmpdir(), 'auxot-rss-')));
+try {
+  await admin(auxot.base, 'POST', '/api/admin/providers', { name: 'oai', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', models: ['m'] });
+  await admin(auxot.base, 'POST', '/api/admin/teams', { name: 'team' });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  console.log(`idle RSS ${rssMb(auxot.child.pid).toFixed(1)} MB`);
+} finally {
+  stopAll();
+}
