@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactCredentials, shannonEntropy } from './redact-credentials.js';
+import { findCredentials, REDACTED, redactCredentials, shannonEntropy } from './redact-credentials.js';
 
 describe('redactCredentials', () => {
   it.each([
@@ -38,8 +38,16 @@ describe('redactCredentials', () => {
       'Provider anthropic: Overloaded',
       'messages.3.content.0.tool_use_id: unexpected tool_use_id found in tool_result blocks: toolu_01A09q90qw90lq917835lq9',
       'Request too large for organization org-abc on tokens per min (TPM): Limit 30000, Requested 41234.',
+      'connect ECONNREFUSED for https://gpu-rack.internal:8080/v1/chat/completions',
     ];
     for (const message of messages) expect(redactCredentials(message)).toBe(message);
+  });
+
+  it('finds, where it cuts, what each credential is (the Admin Agent names it to the person)', () => {
+    const text = 'keys: sk-ant-api03-abcdefghijklmnop and Bearer Zm9vYmFyYmF6cXV4 and AKIAIOSFODNN7EXAMPLE';
+    const found = findCredentials(text);
+    expect(found.map((credential) => credential.kind)).toEqual(['an Anthropic API key', 'a credential', 'an AWS access key id']);
+    expect(found.map((credential) => text.slice(credential.start, credential.end))).toEqual(['sk-ant-api03-abcdefghijklmnop', 'Zm9vYmFyYmF6cXV4', 'AKIAIOSFODNN7EXAMPLE']);
   });
 });
 

@@ -7,27 +7,30 @@
  */
 export const REDACTED = '[redacted]';
 
-/** Vendor key formats, recognized whole (including OpenAI's partly masked echoes). */
-const VENDOR_PATTERNS: readonly RegExp[] = [
-  // OpenAI (sk-, sk-proj-, sk-svcacct-, masked with *) and Anthropic (sk-ant-...).
-  /\bsk-[A-Za-z0-9_*.-]{6,}/g,
+/** Vendor key formats, recognized whole (including OpenAI's partly masked echoes), with what each is. */
+const VENDOR_PATTERNS: ReadonlyArray<{ kind: string; pattern: RegExp }> = [
+  // Anthropic (sk-ant-...) before OpenAI (sk-, sk-proj-, sk-svcacct-, masked with *), which also matches it.
+  { kind: 'an Anthropic API key', pattern: /\bsk-ant-[A-Za-z0-9_*.-]{6,}/g },
+  { kind: 'an OpenAI API key', pattern: /\bsk-[A-Za-z0-9_*.-]{6,}/g },
   // Auxot's own caller and worker keys.
-  /\bax[kw]_[A-Za-z0-9_-]{6,}/g,
-  // Google API keys, AWS access key ids, GitHub tokens, Slack tokens, Stripe-style keys, Hugging Face.
-  /\bAIza[0-9A-Za-z_-]{20,}/g,
-  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
-  /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g,
-  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
-  /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}/g,
-  /\bhf_[A-Za-z0-9]{20,}/g,
-  // JSON Web Tokens.
-  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+  { kind: 'an Auxot key', pattern: /\bax[kw]_[A-Za-z0-9_-]{6,}/g },
+  { kind: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{20,}/g },
+  { kind: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
+  { kind: 'a GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g },
+  { kind: 'a Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g },
+  { kind: 'a Stripe key', pattern: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}/g },
+  { kind: 'a Hugging Face token', pattern: /\bhf_[A-Za-z0-9]{20,}/g },
+  { kind: 'a JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+  { kind: 'a private key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
 ];
 
-/** `Bearer <token>`, `Basic <token>` and `api_key=<value>`-style assignments keep their label. */
+/**
+ * `Bearer <token>`, `Basic <token>` and `api_key=<value>`-style assignments keep their label: the
+ * last group is the credential, what comes before it in the match is the label.
+ */
 const LABELLED_PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=*-]{6,}/gi, `$1 ${REDACTED}`],
-  [/\b((?:api[_-]?key|x-api-key|access[_-]?token|secret|password|passwd|token)["']?\s*[:=]\s*["']?)[^\s"',;}&]{4,}/gi, `$1${REDACTED}`],
+  [/\b(Bearer|Basic)\s+([A-Za-z0-9._~+/=*-]{6,})/gi, `$1 ${REDACTED}`],
+  [/\b((?:api[_-]?key|x-api-key|access[_-]?token|secret|password|passwd|token)["']?\s*[:=]\s*["']?)([^\s"',;}&]{4,})/gi, `$1${REDACTED}`],
 ];
 
 /** Runs of token characters at least this long are judged by their entropy. */
@@ -38,9 +41,47 @@ const PUBLIC_ID = /^(?:toolu|srvtoolu|call|fc|msg|req|chatcmpl|resp|rs|run|file|
 
 export function redactCredentials(text: string): string {
   let result = text;
-  for (const pattern of VENDOR_PATTERNS) result = result.replace(pattern, REDACTED);
+  for (const { pattern } of VENDOR_PATTERNS) result = result.replace(pattern, REDACTED);
   for (const [pattern, replacement] of LABELLED_PATTERNS) result = result.replace(pattern, replacement);
   return result.replace(TOKEN, (token) => (looksSecret(token) ? REDACTED : token));
+}
+
+/** One credential found in a text: what it looks like, and where it is. */
+export interface FoundCredential {
+  kind: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Where `redactCredentials` cuts, by the same rules, with what each credential is: for text that
+ * must be kept out of somewhere whole (a secret pasted into the Admin Agent's conversation) and for
+ * telling the person what was found. Overlapping finds are merged; the earliest rule names them.
+ */
+export function findCredentials(text: string): FoundCredential[] {
+  const found: FoundCredential[] = [];
+  for (const { kind, pattern } of VENDOR_PATTERNS) {
+    for (const match of text.matchAll(pattern)) found.push({ kind, start: match.index, end: match.index + match[0].length });
+  }
+  for (const [pattern] of LABELLED_PATTERNS) {
+    for (const match of text.matchAll(pattern)) {
+      const end = match.index + match[0].length;
+      found.push({ kind: 'a credential', start: end - (match.at(-1) ?? '').length, end });
+    }
+  }
+  for (const match of text.matchAll(TOKEN)) {
+    const end = match.index + match[0].length;
+    const covered = found.some((credential) => credential.start < end && match.index < credential.end);
+    if (!covered && looksSecret(match[0])) found.push({ kind: 'a high-entropy token', start: match.index, end });
+  }
+  // A stable sort keeps, for finds that start together, the earlier (more specific) rule first.
+  const merged: FoundCredential[] = [];
+  for (const credential of [...found].sort((a, b) => a.start - b.start)) {
+    const last = merged.at(-1);
+    if (last !== undefined && credential.start < last.end) last.end = Math.max(last.end, credential.end);
+    else merged.push({ ...credential });
+  }
+  return merged;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -56,6 +97,8 @@ const NAME_PIECE = /^(?:[a-z]+|[0-9]+|[a-z]*[0-9]+[a-z]*)$/;
 function looksSecret(token: string): boolean {
   if (token.length < MIN_TOKEN_LENGTH || PUBLIC_ID.test(token)) return false;
   if (UUID.test(token)) return true;
+  // A URL path (`8080/v1/chat/completions`) is lowercase words and numbers between slashes.
+  if (token.includes('/') && token.split('/').every((segment) => /^[a-z0-9._-]*$/.test(segment))) return false;
   const pieces = token.split(/[-_]/);
   if (pieces.length > 2 && pieces.every((piece) => piece.length <= 10 && NAME_PIECE.test(piece))) return false;
   const entropy = shannonEntropy(token);
