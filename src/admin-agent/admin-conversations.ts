@@ -90,8 +90,7 @@ export class AdminConversations {
 
   /** One turn: the person's message (secrets removed), the agent's answer, and the plan it proposes, if any. */
   async send(actor: Principal, id: string, content: string, signal: AbortSignal, events: TurnEvents = {}): Promise<TurnResult> {
-    await this.owned(actor, id);
-    return this.exclusively(id, () => this.turn(actor, id, content, signal, events));
+    return this.exclusively(actor, id, () => this.turn(actor, id, content, signal, events));
   }
 
   private async turn(actor: Principal, id: string, content: string, signal: AbortSignal, events: TurnEvents): Promise<TurnResult> {
@@ -158,8 +157,7 @@ export class AdminConversations {
   }
 
   async confirm(actor: Principal, id: string, planId: string, hash: string): Promise<ApplyResult> {
-    await this.owned(actor, id);
-    return this.exclusively(id, () => this.apply(actor, id, planId, hash));
+    return this.exclusively(actor, id, () => this.apply(actor, id, planId, hash));
   }
 
   private async apply(actor: Principal, id: string, planId: string, hash: string): Promise<ApplyResult> {
@@ -225,13 +223,18 @@ export class AdminConversations {
     return plan;
   }
 
-  private async exclusively<T>(id: string, work: () => Promise<T>): Promise<T> {
-    if (this.busy.has(id)) throw new GatewayError('conflict', 'This conversation is busy with another message or confirmation; wait for it to finish');
-    this.busy.add(id);
+  /**
+   * Runs `work` alone on the conversation. Keyed by owner too, so someone else's request for the
+   * same id never learns that it is busy: it goes on to the ownership check inside and gets 404.
+   */
+  private async exclusively<T>(actor: Principal, id: string, work: () => Promise<T>): Promise<T> {
+    const key = `${ownerOf(actor)} ${id}`;
+    if (this.busy.has(key)) throw new GatewayError('conflict', 'This conversation is busy with another message or confirmation; wait for it to finish');
+    this.busy.add(key);
     try {
       return await work();
     } finally {
-      this.busy.delete(id);
+      this.busy.delete(key);
     }
   }
 

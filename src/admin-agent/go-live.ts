@@ -1,6 +1,7 @@
 import type { Principal } from '../governance/principal.js';
 import type { AnyOperation } from '../management/operation.js';
 import type { StagedOperation } from './admin-turn-tools.js';
+import { operationReader } from './plan-proposer.js';
 
 /**
  * The go-live plan: for every team without an active API key, a service account for its
@@ -8,15 +9,11 @@ import type { StagedOperation } from './admin-turn-tools.js';
  * the model cannot shape what go-live mints; the keys go to the person at apply time.
  */
 export function goLiveStager(operations: ReadonlyMap<string, AnyOperation>): (actor: Principal) => Promise<StagedOperation[]> {
-  const run = async (id: string, input: Record<string, unknown>, actor: Principal): Promise<unknown> => {
-    const operation = operations.get(id);
-    if (operation === undefined) throw new Error(`go-live needs the ${id} operation`);
-    return operation.run(actor, operation.input.parse(input));
-  };
   return async (actor) => {
-    const teams = (await run('teams.list', {}, actor)) as Array<{ name: string }>;
-    const keys = (await run('keys.list', { state: 'active' }, actor)) as Array<{ team: string | null }>;
-    const accounts = (await run('serviceAccounts.list', {}, actor)) as Array<{ name: string; team: string }>;
+    const read = operationReader(operations, actor);
+    const teams = (await read('teams.list', {})) as Array<{ name: string }>;
+    const keys = (await read('keys.list', { state: 'active' })) as Array<{ team: string | null }>;
+    const accounts = (await read('serviceAccounts.list', {})) as Array<{ name: string; team: string }>;
     const keyed = new Set(keys.map((key) => key.team));
     const staged: StagedOperation[] = [];
     for (const team of teams.filter((entry) => !keyed.has(entry.name)).sort((a, b) => a.name.localeCompare(b.name))) {

@@ -2,17 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AdminConversations } from '../admin-agent/admin-conversations.js';
 import { GatewayError } from '../canonical/gateway-error.js';
-import { isJsonObject } from '../canonical/json.js';
 import type { Authenticator } from '../governance/authenticator.js';
 import type { Principal } from '../governance/principal.js';
 import { parseInput } from '../management/validation.js';
 import type { ExtraRoute } from './admin/openapi.js';
+import { jsonObject } from './admin/operation-route.js';
 import { callerKey } from './caller-key.js';
-import { parseJsonBody, readBody } from './read-body.js';
 import type { Router } from './router.js';
 import { sendAdminError, sendJson } from './send.js';
 
-const BODY_LIMIT = 256 * 1024;
 const BASE = '/api/admin/agent/conversations';
 
 export const messageInput = z.object({ content: z.string().min(1).max(64 * 1024).describe('what the person says'), stream: z.boolean().default(false).describe('answer as server-sent events') }).strict();
@@ -106,11 +104,3 @@ export const ADMIN_AGENT_ROUTES: ExtraRoute[] = [
   { method: 'PUT', path: `${BASE}/{conversation}/secrets/{slot}`, summary: "Enter a secret slot's value out of band", body: secretInput, responses: { '204': { description: 'Stored sealed' } } },
   { method: 'POST', path: `${BASE}/{conversation}/undo`, summary: 'Propose the inverse of the last applied plan', body: none, responses: { '200': { description: 'The undo plan' } } },
 ];
-
-async function jsonObject(request: IncomingMessage): Promise<Record<string, unknown>> {
-  const raw = await readBody(request, BODY_LIMIT);
-  if (raw.length === 0) return {};
-  const body = parseJsonBody(raw);
-  if (!isJsonObject(body)) throw new GatewayError('invalid_request', 'The request body must be a JSON object');
-  return body;
-}

@@ -41,7 +41,8 @@ export function operationRoute(authenticator: Authenticator, route: AdminRoute, 
   };
 }
 
-async function jsonObject(request: IncomingMessage): Promise<Record<string, unknown>> {
+/** An admin request's JSON object body (empty: `{}`), within the admin body limit. */
+export async function jsonObject(request: IncomingMessage): Promise<Record<string, unknown>> {
   const raw = await readBody(request, ADMIN_BODY_LIMIT);
   if (raw.length === 0) return {};
   const body = parseJsonBody(raw);
