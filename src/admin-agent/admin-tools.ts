@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AgentTool } from '../agents/tool-source.js';
 import { isOrgAdmin } from '../governance/permissions.js';
 import type { Principal } from '../governance/principal.js';
+import { inputJsonSchema } from '../management/json-schema.js';
 import type { AnyOperation } from '../management/operation.js';
 
 /**
@@ -68,8 +69,7 @@ export function toolsFor(tools: readonly AdminTool[], principal: Principal): Adm
 }
 
 function schemaOf(input: z.ZodObject, secretFields: readonly string[]): Record<string, unknown> {
-  const { $schema, ...schema } = z.toJSONSchema(input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
-  void $schema;
+  const schema = inputJsonSchema(input) as Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
   if (secretFields.length === 0) return schema;
   const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([field]) => !secretFields.includes(field)));
   const required = (schema.required ?? []).filter((field) => !secretFields.includes(field));

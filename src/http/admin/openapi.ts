@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { AnyOperation } from '../../management/operation.js';
+import { inputJsonSchema } from '../../management/json-schema.js';
 import { pathParameters, type AdminRoute } from './admin-api.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -83,9 +84,7 @@ export function openApiPath(path: string): string {
 }
 
 export function inputSchema(schema: z.ZodObject): JsonSchema {
-  const { $schema, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  void $schema;
-  return rest;
+  return inputJsonSchema(schema);
 }
 
 function propertySchema(schema: z.ZodObject, name: string): JsonSchema {
