@@ -47,5 +47,8 @@ describe('secrets pasted into the Admin Agent conversation', () => {
   it('looks through nested tool arguments', () => {
     expect(containsSecret({ name: 'cloud', settings: { headers: [`Bearer ${random(30)}`] } })).toBe(true);
     expect(containsSecret({ name: 'cloud', kind: 'anthropic', apiKeySlot: 'anthropic-api-key' })).toBe(false);
+    // Configuration that only looks random: a pinned tool hash, a path through a mktemp directory.
+    expect(containsSecret({ connection: 'github', tools: [{ name: 'echo', hash: 'a3f1c9e07b5d2846f0e1d9c3b7a5f2e4d6c8b0a1f3e5d7c9b1a3f5e7d9c1b3a5' }] })).toBe(false);
+    expect(containsSecret({ transport: { type: 'stdio', args: ['/tmp/tmp.URfkidWumA/node_modules/@modelcontextprotocol/server-everything/dist/index.js'] } })).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { findCredentials, type FoundCredential } from '../platform/redact-credentials.js';
+import { findCredentials, HIGH_ENTROPY_TOKEN, type FoundCredential } from '../platform/redact-credentials.js';
 
 /**
  * Finds secrets pasted into a conversation, so they can be kept out of the model's context and the
@@ -22,9 +22,13 @@ export function redactSecrets(text: string, found: readonly FoundSecret[] = find
   return out + text.slice(at);
 }
 
-/** Whether any string anywhere in a JSON-like value looks like a secret. */
+/**
+ * Whether any string anywhere in a tool call's arguments is a credential by its format or label.
+ * Not by entropy alone: arguments are configuration, full of tool-definition hashes, ids and paths
+ * through random-named directories, which look random and are not secrets.
+ */
 export function containsSecret(value: unknown): boolean {
-  if (typeof value === 'string') return findSecrets(value).length > 0;
+  if (typeof value === 'string') return findSecrets(value).some((secret) => secret.kind !== HIGH_ENTROPY_TOKEN);
   if (Array.isArray(value)) return value.some(containsSecret);
   if (value !== null && typeof value === 'object') return Object.values(value).some(containsSecret);
   return false;

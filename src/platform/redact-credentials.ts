@@ -37,7 +37,7 @@ const LABELLED_PATTERNS: ReadonlyArray<[RegExp, string]> = [
 const MIN_TOKEN_LENGTH = 24;
 const TOKEN = /[A-Za-z0-9+/=_-]{24,}/g;
 /** Public identifiers vendors and Auxot print in errors (tool call, message, request ids): useful, not secret. */
-const PUBLIC_ID = /^(?:toolu|srvtoolu|call|fc|msg|req|chatcmpl|resp|rs|run|file|batch|org|proj|user|asst|thread|job|wrk|wkey|prov|key|route)[_-]/;
+export const PUBLIC_ID = /^(?:toolu|srvtoolu|call|fc|msg|req|chatcmpl|resp|rs|run|file|batch|org|proj|user|asst|thread|job|wrk|wkey|prov|key|route)[_-]/;
 
 export function redactCredentials(text: string): string {
   let result = text;
@@ -45,6 +45,9 @@ export function redactCredentials(text: string): string {
   for (const [pattern, replacement] of LABELLED_PATTERNS) result = result.replace(pattern, replacement);
   return result.replace(TOKEN, (token) => (looksSecret(token) ? REDACTED : token));
 }
+
+/** The kind of a find made by entropy alone (no known format or label says it is a credential). */
+export const HIGH_ENTROPY_TOKEN = 'a high-entropy token';
 
 /** One credential found in a text: what it looks like, and where it is. */
 export interface FoundCredential {
@@ -72,7 +75,7 @@ export function findCredentials(text: string): FoundCredential[] {
   for (const match of text.matchAll(TOKEN)) {
     const end = match.index + match[0].length;
     const covered = found.some((credential) => credential.start < end && match.index < credential.end);
-    if (!covered && looksSecret(match[0])) found.push({ kind: 'a high-entropy token', start: match.index, end });
+    if (!covered && looksSecret(match[0])) found.push({ kind: HIGH_ENTROPY_TOKEN, start: match.index, end });
   }
   // A stable sort keeps, for finds that start together, the earlier (more specific) rule first.
   const merged: FoundCredential[] = [];
