@@ -7,6 +7,7 @@ import { CIRCUIT_STATES } from '../../routing/circuit-breaker.js';
 import type { QueueWaitOutcome } from '../../routing/execute-with-fallback.js';
 import type { RequestLogRecord } from '../../store/records.js';
 import type { MetricLabels } from './metric-labels.js';
+import { CounterFamily, HistogramFamily, type CounterSeries, type HistogramSeries } from './series-families.js';
 
 /** What gauges read when scraped: nothing on the request path keeps them up to date. */
 export interface MetricSources {
@@ -50,11 +51,28 @@ function processMetrics(): Registry {
  */
 export class GatewayMetrics {
   private readonly registry = new Registry();
-  private readonly requests: Counter<'surface' | 'route' | 'provider' | 'model' | 'tier' | 'status'>;
-  private readonly duration: Histogram<'surface' | 'route' | 'provider' | 'tier'>;
-  private readonly firstToken: Histogram<'surface' | 'route' | 'provider' | 'tier'>;
-  private readonly tokens: Counter<'provider' | 'model' | 'kind'>;
-  private readonly cost: Counter<'provider' | 'model'>;
+  // The once-per-request metrics (series-families.ts says why they are not prom-client's).
+  private readonly requests = new CounterFamily(
+    'auxot_requests_total',
+    'Chat requests answered, by surface, route, provider, upstream model, tier and HTTP status (499: the caller hung up)',
+    ['surface', 'route', 'provider', 'model', 'tier', 'status'],
+  );
+  private readonly duration = new HistogramFamily(
+    'auxot_request_duration_seconds',
+    'Time from a request arriving to its answer ending',
+    ['surface', 'route', 'provider', 'tier'],
+    DURATION_BUCKETS,
+  );
+  private readonly firstToken = new HistogramFamily(
+    'auxot_time_to_first_token_seconds',
+    'Time from a request arriving to the first content (text, reasoning or a tool call) of its answer',
+    ['surface', 'route', 'provider', 'tier'],
+    FIRST_TOKEN_BUCKETS,
+  );
+  private readonly tokens = new CounterFamily('auxot_tokens_total', 'Tokens the upstreams reported, by kind (input, output, cache_read, cache_write, reasoning)', ['provider', 'model', 'kind']);
+  private readonly cost = new CounterFamily('auxot_cost_usd_total', 'Cost the upstreams reported (Claude Code workers report theirs), in US dollars', ['provider', 'model']);
+  /** Each label set's series, found once: a request then costs one map lookup and a few additions. */
+  private readonly requestSeries = new Map<string, RequestSeries>();
   private readonly upstreamFailures: Counter<'provider' | 'reason'>;
   private readonly queueWait: Histogram<'service_class' | 'outcome'>;
   private readonly circuitTransitions: Counter<'provider' | 'to'>;
@@ -64,38 +82,6 @@ export class GatewayMetrics {
     sources: MetricSources,
   ) {
     const registers = [this.registry];
-    this.requests = new Counter({
-      name: 'auxot_requests_total',
-      help: 'Chat requests answered, by surface, route, provider, upstream model, tier and HTTP status (499: the caller hung up)',
-      labelNames: ['surface', 'route', 'provider', 'model', 'tier', 'status'],
-      registers,
-    });
-    this.duration = new Histogram({
-      name: 'auxot_request_duration_seconds',
-      help: 'Time from a request arriving to its answer ending',
-      labelNames: ['surface', 'route', 'provider', 'tier'],
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
-    this.firstToken = new Histogram({
-      name: 'auxot_time_to_first_token_seconds',
-      help: 'Time from a request arriving to the first content (text, reasoning or a tool call) of its answer',
-      labelNames: ['surface', 'route', 'provider', 'tier'],
-      buckets: FIRST_TOKEN_BUCKETS,
-      registers,
-    });
-    this.tokens = new Counter({
-      name: 'auxot_tokens_total',
-      help: 'Tokens the upstreams reported, by kind (input, output, cache_read, cache_write, reasoning)',
-      labelNames: ['provider', 'model', 'kind'],
-      registers,
-    });
-    this.cost = new Counter({
-      name: 'auxot_cost_usd_total',
-      help: 'Cost the upstreams reported (Claude Code workers report theirs), in US dollars',
-      labelNames: ['provider', 'model'],
-      registers,
-    });
     this.upstreamFailures = new Counter({
       name: 'auxot_upstream_failures_total',
       help: 'Provider attempts that failed before answering, by reason (the error code; failover follows when another candidate is left)',
@@ -212,7 +198,8 @@ export class GatewayMetrics {
 
   /** The exposition text: the gateway's metrics and Node's process metrics. */
   async render(): Promise<string> {
-    return (await this.registry.metrics()) + (await processMetrics().metrics());
+    const families = [this.requests, this.duration, this.firstToken, this.tokens, this.cost].map((family) => family.render()).join('\n\n');
+    return `${families}\n\n${await this.registry.metrics()}${await processMetrics().metrics()}`;
   }
 
   requestEnded(record: RequestLogRecord): void {
@@ -221,15 +208,30 @@ export class GatewayMetrics {
     const model = labels.model(record.providerModel);
     const route = labels.route(record.route);
     const tier = record.tier ?? NONE_TIER;
-    this.requests.inc({ surface: record.surface, route, provider, model, tier, status: String(record.status) });
-    const timing = { surface: record.surface, route, provider, tier };
-    this.duration.observe(timing, record.totalMs / 1000);
-    if (record.firstByteMs !== null) this.firstToken.observe(timing, record.firstByteMs / 1000);
-    for (const [kind, field] of TOKEN_KINDS) {
-      const count = record[field];
-      if (count > 0) this.tokens.inc({ provider, model, kind }, count);
+    const status = String(record.status);
+    const key = `${record.surface}\u0000${route}\u0000${provider}\u0000${model}\u0000${tier}\u0000${status}`;
+    let series = this.requestSeries.get(key);
+    if (series === undefined) {
+      series = {
+        requests: this.requests.of([record.surface, route, provider, model, tier, status]),
+        timing: [record.surface, route, provider, tier],
+        providerModel: [provider, model],
+        duration: undefined,
+        firstToken: undefined,
+        tokens: [],
+        cost: undefined,
+      };
+      this.requestSeries.set(key, series);
     }
-    if (record.costUsd !== null && record.costUsd > 0) this.cost.inc({ provider, model }, record.costUsd);
+    series.requests.inc();
+    (series.duration ??= this.duration.of(series.timing)).observe(record.totalMs / 1000);
+    if (record.firstByteMs !== null) (series.firstToken ??= this.firstToken.of(series.timing)).observe(record.firstByteMs / 1000);
+    for (let index = 0; index < TOKEN_KINDS.length; index++) {
+      const [kind, field] = TOKEN_KINDS[index] as (typeof TOKEN_KINDS)[number];
+      const count = record[field];
+      if (count > 0) (series.tokens[index] ??= this.tokens.of([...series.providerModel, kind])).inc(count);
+    }
+    if (record.costUsd !== null && record.costUsd > 0) (series.cost ??= this.cost.of(series.providerModel)).inc(record.costUsd);
   }
 
   attemptFailed(providerId: string, error: GatewayError): void {
@@ -246,6 +248,17 @@ export class GatewayMetrics {
 }
 
 const NONE_TIER = 'none';
+
+/** One label set's series of the per-request metrics; the optional ones are made when first observed, as prom-client shows them. */
+interface RequestSeries {
+  requests: CounterSeries;
+  timing: readonly string[];
+  providerModel: readonly string[];
+  duration: HistogramSeries | undefined;
+  firstToken: HistogramSeries | undefined;
+  tokens: Array<CounterSeries | undefined>;
+  cost: CounterSeries | undefined;
+}
 
 /** Prometheus label values conventionally use snake_case. */
 function stateLabel(state: CircuitState): string {
