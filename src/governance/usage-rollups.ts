@@ -2,12 +2,21 @@ import type { UsageRollupRecord } from '../store/governance-records.js';
 import type { RequestLogRecord } from '../store/records.js';
 import { bucketOf, emptyBuckets } from './duration-buckets.js';
 
+const DAY_MS = 86_400_000;
+
 /** One batch of request records, summed per UTC day and who/where: what the usage roll-ups add. */
 export function rollupsOf(records: readonly RequestLogRecord[]): UsageRollupRecord[] {
   const groups = new Map<string, UsageRollupRecord>();
+  // A batch almost always falls within one UTC day: its name is written once, not per record.
+  let dayStart = Number.POSITIVE_INFINITY;
+  let dayName = '';
   for (const record of records) {
     if (record.orgId === null) continue;
-    const day = new Date(record.startedAt).toISOString().slice(0, 10);
+    if (record.startedAt < dayStart || record.startedAt >= dayStart + DAY_MS) {
+      dayStart = record.startedAt - (((record.startedAt % DAY_MS) + DAY_MS) % DAY_MS);
+      dayName = new Date(dayStart).toISOString().slice(0, 10);
+    }
+    const day = dayName;
     const dimensions = {
       orgId: record.orgId,
       day,

@@ -69,8 +69,15 @@ export class GatewayMetrics {
     ['surface', 'route', 'provider', 'tier'],
     FIRST_TOKEN_BUCKETS,
   );
-  private readonly tokens = new CounterFamily('auxot_tokens_total', 'Tokens the upstreams reported, by kind (input, output, cache_read, cache_write, reasoning)', ['provider', 'model', 'kind']);
-  private readonly cost = new CounterFamily('auxot_cost_usd_total', 'Cost the upstreams reported (Claude Code workers report theirs), in US dollars', ['provider', 'model']);
+  private readonly tokens = new CounterFamily(
+    'auxot_tokens_total',
+    'Tokens the upstreams reported, by kind (input, output, cache_read, cache_write, reasoning)',
+    ['provider', 'model', 'kind'],
+  );
+  private readonly cost = new CounterFamily('auxot_cost_usd_total', 'Cost the upstreams reported (Claude Code workers report theirs), in US dollars', [
+    'provider',
+    'model',
+  ]);
   /** Each label set's series, found once: a request then costs one map lookup and a few additions. */
   private readonly requestSeries = new Map<string, RequestSeries>();
   private readonly upstreamFailures: Counter<'provider' | 'reason'>;
@@ -188,7 +195,11 @@ export class GatewayMetrics {
       });
     };
     counterFrom('auxot_request_log_written_total', 'Request records written to the store', (stats) => stats.written);
-    counterFrom('auxot_request_log_write_errors_total', 'Batches of request records the store refused (they are kept and retried)', (stats) => stats.writeErrors);
+    counterFrom(
+      'auxot_request_log_write_errors_total',
+      'Batches of request records the store refused (they are kept and retried)',
+      (stats) => stats.writeErrors,
+    );
     counterFrom('auxot_request_log_dropped_total', 'Request records lost because the backlog overflowed while the store was failing', (stats) => stats.dropped);
   }
 

@@ -89,7 +89,12 @@ export class CounterFamily extends Family<CounterSeries> {
 export class HistogramFamily extends Family<HistogramSeries> {
   protected readonly type = 'histogram';
 
-  constructor(name: string, help: string, labelNames: readonly string[], private readonly bounds: readonly number[]) {
+  constructor(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    private readonly bounds: readonly number[],
+  ) {
     super(name, help, labelNames);
   }
 

@@ -47,7 +47,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     memberships: new SqliteMembershipRepository(db),
     serviceAccounts: new SqliteServiceAccountRepository(db),
     configChanges: new SqliteConfigChangeRepository(db),
-    usage: new SqliteUsageRepository(db),
+    usage: new SqliteUsageRepository(db, database),
     requestBodies: new SqliteRequestBodyRepository(db),
     agentStore: sqliteAgentStore(db),
     secrets: new SqliteSecretRepository(db),

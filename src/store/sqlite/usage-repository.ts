@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import type Libsql from 'libsql';
 import { addBuckets, emptyBuckets } from '../../governance/duration-buckets.js';
 import type { UsageRollupRecord } from '../governance-records.js';
 import type { UsageDimension, UsageQuery, UsageRepository, UsageRow } from '../governance-repositories.js';
@@ -14,61 +15,49 @@ const DIMENSION_COLUMNS: Record<UsageDimension, keyof Database['usage_daily']> =
   day: 'day',
 };
 
+const DIMENSIONS = ['org_id', 'day', 'team_id', 'user_id', 'service_account_id', 'key_id', 'provider_id', 'model'] as const;
+const COUNTERS = ['requests', 'errors', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_usd'] as const;
+
 export class SqliteUsageRepository implements UsageRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly readBuckets: Libsql.Statement;
+  private readonly upsert: Libsql.Statement;
+
+  /**
+   * Reads go through Kysely; adding runs with every batch of request records, so it uses two
+   * statements prepared once on the raw connection (Kysely would build and prepare both anew
+   * for every roll-up).
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    database: Libsql.Database,
+  ) {
+    this.readBuckets = database.prepare(`SELECT duration_buckets FROM usage_daily WHERE ${DIMENSIONS.map((column) => `${column} = ?`).join(' AND ')}`);
+    const columns = [...DIMENSIONS, ...COUNTERS, 'duration_buckets'];
+    this.upsert = database.prepare(
+      `INSERT INTO usage_daily (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ` +
+        `ON CONFLICT (${DIMENSIONS.join(', ')}) DO UPDATE SET ` +
+        [...COUNTERS.map((column) => `${column} = ${column} + excluded.${column}`), 'duration_buckets = excluded.duration_buckets'].join(', '),
+    );
+  }
 
   /** Adds to the stored totals: one upsert per row, counters summed, histograms merged. */
   async add(rollups: UsageRollupRecord[]): Promise<void> {
     for (const rollup of rollups) {
-      const existing = await this.db
-        .selectFrom('usage_daily')
-        .select('duration_buckets')
-        .where('org_id', '=', rollup.orgId)
-        .where('day', '=', rollup.day)
-        .where('team_id', '=', rollup.teamId)
-        .where('user_id', '=', rollup.userId)
-        .where('service_account_id', '=', rollup.serviceAccountId)
-        .where('key_id', '=', rollup.keyId)
-        .where('provider_id', '=', rollup.providerId)
-        .where('model', '=', rollup.model)
-        .executeTakeFirst();
-      const buckets = existing === undefined ? emptyBuckets() : (JSON.parse(existing.duration_buckets) as number[]);
+      const dimensions = [rollup.orgId, rollup.day, rollup.teamId, rollup.userId, rollup.serviceAccountId, rollup.keyId, rollup.providerId, rollup.model];
+      const stored = this.readBuckets.get(dimensions) as { duration_buckets: string } | undefined;
+      const buckets = stored === undefined ? emptyBuckets() : (JSON.parse(stored.duration_buckets) as number[]);
       addBuckets(buckets, rollup.durationBuckets);
-      await this.db
-        .insertInto('usage_daily')
-        .values({
-          org_id: rollup.orgId,
-          day: rollup.day,
-          team_id: rollup.teamId,
-          user_id: rollup.userId,
-          service_account_id: rollup.serviceAccountId,
-          key_id: rollup.keyId,
-          provider_id: rollup.providerId,
-          model: rollup.model,
-          requests: rollup.requests,
-          errors: rollup.errors,
-          input_tokens: rollup.inputTokens,
-          output_tokens: rollup.outputTokens,
-          cache_read_tokens: rollup.cacheReadTokens,
-          cache_write_tokens: rollup.cacheWriteTokens,
-          reasoning_tokens: rollup.reasoningTokens,
-          cost_usd: rollup.costUsd,
-          duration_buckets: JSON.stringify(buckets),
-        })
-        .onConflict((conflict) =>
-          conflict.columns(['org_id', 'day', 'team_id', 'user_id', 'service_account_id', 'key_id', 'provider_id', 'model']).doUpdateSet((update) => ({
-            requests: sql`${update.ref('usage_daily.requests')} + ${rollup.requests}`,
-            errors: sql`${update.ref('usage_daily.errors')} + ${rollup.errors}`,
-            input_tokens: sql`${update.ref('usage_daily.input_tokens')} + ${rollup.inputTokens}`,
-            output_tokens: sql`${update.ref('usage_daily.output_tokens')} + ${rollup.outputTokens}`,
-            cache_read_tokens: sql`${update.ref('usage_daily.cache_read_tokens')} + ${rollup.cacheReadTokens}`,
-            cache_write_tokens: sql`${update.ref('usage_daily.cache_write_tokens')} + ${rollup.cacheWriteTokens}`,
-            reasoning_tokens: sql`${update.ref('usage_daily.reasoning_tokens')} + ${rollup.reasoningTokens}`,
-            cost_usd: sql`${update.ref('usage_daily.cost_usd')} + ${rollup.costUsd}`,
-            duration_buckets: JSON.stringify(buckets),
-          })),
-        )
-        .execute();
+      const counters = [
+        rollup.requests,
+        rollup.errors,
+        rollup.inputTokens,
+        rollup.outputTokens,
+        rollup.cacheReadTokens,
+        rollup.cacheWriteTokens,
+        rollup.reasoningTokens,
+        rollup.costUsd,
+      ];
+      this.upsert.run([...dimensions, ...counters, JSON.stringify(buckets)]);
     }
   }
 
