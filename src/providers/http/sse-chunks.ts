@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { ChatEvent } from '../../canonical/chat-event.js';
 import { GatewayError, withRedactedMessage } from '../../canonical/gateway-error.js';
 import type { StreamDecoder } from '../../dialects/dialect.js';
@@ -21,15 +22,22 @@ export interface SseChunkOptions {
  * for passthrough, the bytes of the complete blocks that produced them. Never throws: a broken
  * connection or a cut stream becomes an `error` event. Our own abort simply ends the iteration.
  */
-export async function* sseChunks(body: AsyncIterable<Buffer>, options: SseChunkOptions): AsyncGenerator<StreamChunk> {
+export async function* sseChunks(body: Readable, options: SseChunkOptions): AsyncGenerator<StreamChunk> {
   const parser = new SseParser(options.maxEventBytes);
   const { decoder } = options;
+  let complete = false;
+  let ended = false;
   try {
-    for await (const buffer of body) {
+    // Not destroyed when the loop returns early: see the finally block.
+    for await (const buffer of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       const chunk = decodeBlocks(parser.push(buffer), options);
       if (chunk !== undefined) yield chunk;
-      if (decoder.done) return;
+      if (decoder.done) {
+        complete = true;
+        return;
+      }
     }
+    ended = true;
     const tail = decodeBlocks(parser.end(), options);
     if (tail !== undefined) yield tail;
     const closing = decoder.end();
@@ -41,8 +49,34 @@ export async function* sseChunks(body: AsyncIterable<Buffer>, options: SseChunkO
         ? new GatewayError('upstream_error', `Provider ${options.providerName} sent an invalid stream: ${error.message}`)
         : upstreamNetworkError(options.providerName, error);
     yield { events: [{ type: 'error', error: new GatewayError(failure.code, `${failure.message} mid-stream`, { cause: error }) }] };
+  } finally {
+    if (complete) finishAfterTerminalEvent(body);
+    else if (!ended) discard(body);
   }
 }
+
+/**
+ * The answer is whole once its terminal event arrived, usually in the same read as the end of
+ * the body. Destroying a body that has not emitted its end creates two errors with stack traces
+ * (Node's AbortError and undici's RequestAbortedError), which cost about a tenth of a translated
+ * request; when the body's end has already arrived, letting the stream emit it costs nothing. A
+ * body that is still open after its terminal event is cut off as before.
+ */
+function finishAfterTerminalEvent(body: Readable): void {
+  if (body.destroyed || body.readableEnded) return;
+  // `ended`: the end of the body has been pushed, only its event is still to come.
+  const arrived = (body as Readable & { _readableState?: { ended?: boolean; length?: number } })._readableState;
+  if (arrived?.ended === true) body.resume();
+  else discard(body);
+}
+
+/** Destroys a body nobody reads any more; the abort error that destroying it emits has no one to tell. */
+function discard(body: Readable): void {
+  body.on('error', ignore);
+  body.destroy();
+}
+
+function ignore(): void {}
 
 /**
  * Decodes complete blocks. For passthrough a block's bytes are kept only once its data parsed and
