@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAiChatDialect } from '../../dialects/openai-chat/index.js';
@@ -29,7 +30,7 @@ async function upstream(answer: (response: ServerResponse) => void): Promise<{ o
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-async function read(origin: string): Promise<{ chunks: StreamChunk[]; body: import('node:stream').Readable }> {
+async function read(origin: string): Promise<{ chunks: StreamChunk[]; body: Readable }> {
   const response = await (agent as Agent).request({ origin, path: '/', method: 'GET' });
   const chunks: StreamChunk[] = [];
   for await (const chunk of sseChunks(response.body, { providerName: 'p', decoder: dialect.createStreamDecoder(), keepRaw: true, stripUsageOnly: false }))
