@@ -70,8 +70,9 @@ export function createLogger(options: LoggerOptions | ((line: string) => void) =
  * sonic-boom stream writes asynchronously, on libuv's thread pool. Each such write still costs
  * the event loop a hand-off and, on a busy core, two context switches, so lines are gathered
  * until 32 KiB are waiting (about a hundred request lines; sonic-boom's largest write is raised to
- * match) and a quiet server's lines are flushed every 50 ms. `pino.destination` registers the stream to be flushed synchronously when the
- * process exits, however it exits, and ignores a closed pipe.
+ * match) and a quiet server's lines are flushed every 50 ms. `pino.destination` registers the
+ * stream to be flushed synchronously when the process exits, however it exits, and ignores a
+ * closed pipe.
  */
 function standardErrorWriter(): (line: string) => void {
   const stream = pino.destination({ dest: 2, sync: false, minLength: LOG_BATCH_BYTES, maxWrite: 2 * LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS });
