@@ -38,7 +38,7 @@ try {
           stream: which === 'long-translate',
         }
       : { url: `${base}/api/openai/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, body: chat, stream: chat.stream };
-  const shape = which === 'long' || which === 'long-translate' ? { concurrency: 1, warmup: 3 } : { concurrency: 32, warmup: 2000 };
+  const shape = which === 'long' || which === 'long-translate' ? { concurrency: 1, warmup: 3 } : { concurrency: Number(process.env.PROFILE_CONCURRENCY ?? 32), warmup: 2000 };
   // Asynchronously: Auxot's log lines go to a pipe this process must keep draining.
   const load = spawn(process.execPath, [join(root, 'bench/load.mjs'), JSON.stringify({ ...spec, ...shape, durationMs: seconds * 1000 })], { stdio: ['ignore', 'pipe', 'inherit'] });
   load.stdout.on('data', (data) => process.stderr.write(data));

@@ -142,7 +142,10 @@ export class Admissions {
     const spent = await this.stores.spend.spent(scope.scope, month);
     if (spent >= budget) {
       decisions.push({ rule: 'monthlyBudgetUsd', scope: scope.scope, outcome: 'refused', detail: `spent ${spent.toFixed(4)} of ${budget}` });
-      throw refusal(`${scope.label} has spent its monthly budget of $${budget} ($${spent.toFixed(2)} this month; policy monthlyBudgetUsd)`, untilNextMonth(now));
+      throw refusal(
+        `${scope.label} has spent its monthly budget of $${budget} ($${spent.toFixed(2)} this month; policy monthlyBudgetUsd)`,
+        untilNextMonth(now),
+      );
     }
     decisions.push({ rule: 'monthlyBudgetUsd', scope: scope.scope, outcome: 'admitted', detail: `spent ${spent.toFixed(4)} of ${budget}` });
   }
@@ -180,10 +183,17 @@ function tighter(current: LimitState | undefined, next: LimitState): LimitState 
   return current;
 }
 
-/** `YYYY-MM` in UTC: budgets are per calendar month. */
+/** `YYYY-MM` in UTC: budgets are per calendar month. Remembered for the month last asked, since every admitted request asks twice. */
 export function monthOf(at: number): string {
-  return new Date(at).toISOString().slice(0, 7);
+  if (at < lastMonth.start || at >= lastMonth.end) {
+    const date = new Date(at);
+    const start = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+    lastMonth = { start, end: Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1), name: date.toISOString().slice(0, 7) };
+  }
+  return lastMonth.name;
 }
+
+let lastMonth = { start: 0, end: 0, name: '' };
 
 function untilNextMonth(now: number): number {
   const date = new Date(now);

@@ -88,8 +88,22 @@ export function loosenings(outer: Policy, inner: Policy): string[] {
 /** An exact name or a `*` pattern (`claude-*`, `*-mini`, `*`). */
 export function matchesPattern(pattern: string, name: string): boolean {
   if (!pattern.includes('*')) return pattern === name;
-  const parts = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${parts.join('.*')}$`).test(name);
+  return patternRegExp(pattern).test(name);
+}
+
+/** Patterns come from policies and provider price overrides, a handful each: compiled once, not per request. */
+const compiledPatterns = new Map<string, RegExp>();
+const MAX_COMPILED_PATTERNS = 1_000;
+
+function patternRegExp(pattern: string): RegExp {
+  let compiled = compiledPatterns.get(pattern);
+  if (compiled === undefined) {
+    const parts = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+    compiled = new RegExp(`^${parts.join('.*')}$`);
+    if (compiledPatterns.size >= MAX_COMPILED_PATTERNS) compiledPatterns.clear();
+    compiledPatterns.set(pattern, compiled);
+  }
+  return compiled;
 }
 
 export function matchesAny(patterns: readonly string[], name: string): boolean {
