@@ -8,10 +8,9 @@
 // shared VM single runs swing widely; per-round ratios of interleaved runs do not, so this is how a
 // change is judged before the full `npm run bench`. AB_MODE: same (default), governed (a team key
 // with every rule on), translate (OpenAI client → Anthropic upstream), messages, messages-translate.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { admin, ADMIN_KEY, load, startAndWait, stopAll, LISTENING } from './processes.mjs';
 const [roundsArg, ...builds] = process.argv.slice(2);
 const dists = builds.map((build) => join(build, 'dist'));

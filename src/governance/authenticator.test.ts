@@ -53,7 +53,16 @@ describe('Authenticator', () => {
     const { store, lookups } = await countingStore([key('good')]);
     const authenticator = new Authenticator(store, clock, 60_000);
     const principal = await authenticator.authenticate('good');
-    expect(principal).toMatchObject({ orgId: 'org_1', keyId: 'key_good', keyName: 'good', role: 'member', serviceClass: 'batch', identity: { kind: 'key', id: 'key_good' }, teamId: undefined, policy: {} });
+    expect(principal).toMatchObject({
+      orgId: 'org_1',
+      keyId: 'key_good',
+      keyName: 'good',
+      role: 'member',
+      serviceClass: 'batch',
+      identity: { kind: 'key', id: 'key_good' },
+      teamId: undefined,
+      policy: {},
+    });
     await authenticator.authenticate('good');
     expect(lookups()).toBe(1);
     now += 60_001;
@@ -84,9 +93,30 @@ describe('Authenticator', () => {
 
   it('knows the person, their teams and the policy of the team the key acts for', async () => {
     const { store } = await countingStore([]);
-    await store.users.insert({ id: 'user_ann', orgId: 'org_1', name: 'Ann', email: 'ann@example.com', role: 'member', createdAt: 0, updatedAt: 0, disabledAt: null });
-    for (const [id, name] of [['team_a', 'alpha'], ['team_b', 'beta']] as const) {
-      await store.teams.insert({ id, orgId: 'org_1', name, description: '', limits: { requestsPerMinute: 100 }, policy: { requestsPerMinute: 200, approvedModels: ['gpt-*'] }, createdAt: 0, updatedAt: 0 });
+    await store.users.insert({
+      id: 'user_ann',
+      orgId: 'org_1',
+      name: 'Ann',
+      email: 'ann@example.com',
+      role: 'member',
+      createdAt: 0,
+      updatedAt: 0,
+      disabledAt: null,
+    });
+    for (const [id, name] of [
+      ['team_a', 'alpha'],
+      ['team_b', 'beta'],
+    ] as const) {
+      await store.teams.insert({
+        id,
+        orgId: 'org_1',
+        name,
+        description: '',
+        limits: { requestsPerMinute: 100 },
+        policy: { requestsPerMinute: 200, approvedModels: ['gpt-*'] },
+        createdAt: 0,
+        updatedAt: 0,
+      });
     }
     await store.memberships.put({ teamId: 'team_a', userId: 'user_ann', role: 'team_admin', createdAt: 0 });
     await store.memberships.put({ teamId: 'team_b', userId: 'user_ann', role: 'member', createdAt: 0 });

@@ -4,8 +4,20 @@ import { loosenings, matchesAny, narrowPolicy, policySchema, type Policy } from 
 
 describe('policies', () => {
   it('narrow: lists intersect (patterns included), ceilings take the lower value, batch wins', () => {
-    const team: Policy = { allowedTiers: ['gpu', 'cloud'], approvedModels: ['claude-*', 'gpt-4.1'], requestsPerMinute: 100, serviceClass: 'interactive', monthlyBudgetUsd: 500 };
-    const key: Policy = { allowedTiers: ['cloud', 'cli'], approvedModels: ['claude-sonnet-4-5', 'gpt-*'], requestsPerMinute: 10, tokensPerMinute: 5000, serviceClass: 'batch' };
+    const team: Policy = {
+      allowedTiers: ['gpu', 'cloud'],
+      approvedModels: ['claude-*', 'gpt-4.1'],
+      requestsPerMinute: 100,
+      serviceClass: 'interactive',
+      monthlyBudgetUsd: 500,
+    };
+    const key: Policy = {
+      allowedTiers: ['cloud', 'cli'],
+      approvedModels: ['claude-sonnet-4-5', 'gpt-*'],
+      requestsPerMinute: 10,
+      tokensPerMinute: 5000,
+      serviceClass: 'batch',
+    };
     expect(narrowPolicy(team, key)).toEqual({
       allowedTiers: ['cloud'],
       approvedModels: ['gpt-4.1', 'claude-sonnet-4-5'],
@@ -20,7 +32,10 @@ describe('policies', () => {
   it('a narrowed policy never allows what either side forbids', () => {
     const name = fc.constantFrom('gpt-4.1', 'gpt-4o-mini', 'claude-sonnet-4-5', 'claude-haiku', 'llama-3', 'auto');
     const patterns = fc.array(fc.constantFrom('gpt-*', 'claude-*', '*', 'gpt-4.1', 'claude-haiku', 'llama-3', '*-mini', 'auto'), { maxLength: 4 });
-    const policy = fc.record({ approvedModels: fc.option(patterns, { nil: undefined }), requestsPerMinute: fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined }) });
+    const policy = fc.record({
+      approvedModels: fc.option(patterns, { nil: undefined }),
+      requestsPerMinute: fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined }),
+    });
     fc.assert(
       fc.property(policy, policy, name, (a, b, model) => {
         const narrowed = narrowPolicy(policySchema.parse(a), policySchema.parse(b));

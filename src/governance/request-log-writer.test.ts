@@ -2,47 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RequestLogRecord } from '../store/records.js';
+import { requestRecord as record } from '../store/test-support/request-record.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Principal } from './principal.js';
 import { RequestLogWriter, type RequestLogStore } from './request-log-writer.js';
-
-function record(id: string, startedAt: number): RequestLogRecord {
-  return {
-    id,
-    orgId: 'org_1',
-    keyId: 'key_1',
-    surface: 'openai-chat',
-    modelRequested: 'm',
-    route: 'm',
-    providerId: 'prov_1',
-    providerModel: 'm',
-    tier: 'cloud',
-    workerId: null,
-    stream: false,
-    status: 200,
-    errorCode: null,
-    errorMessage: null,
-    finishReason: 'stop',
-    inputTokens: 1,
-    outputTokens: 2,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
-    costUsd: null,
-    startedAt,
-    queueMs: 0,
-    firstByteMs: 1,
-    totalMs: 2,
-    clientAborted: false,
-    decision: [],
-    teamId: null,
-    userId: null,
-    serviceAccountId: null,
-    agentId: null,
-    policyDecisions: [],
-  };
-}
 
 /** The real SQLite store behind a switch that makes writes fail, as a store outage would. */
 async function switchableStore(): Promise<{ repository: RequestLogStore & { failing: boolean }; count(): Promise<number> }> {
@@ -102,7 +65,8 @@ describe('RequestLogWriter', () => {
     const store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'auxot-log-')), 'auxot.db'));
     const writer = new RequestLogWriter(store, { flushIntervalMs: 60_000, maxBatch: 7 });
     const day = Date.UTC(2026, 11, 2, 10);
-    for (let index = 0; index < 20; index++) writer.append({ ...record(`req_${index}`, day + index), status: index % 5 === 0 ? 502 : 200, totalMs: 100 + index });
+    for (let index = 0; index < 20; index++)
+      writer.append({ ...record(`req_${index}`, day + index), status: index % 5 === 0 ? 502 : 200, totalMs: 100 + index });
     await writer.close();
     const [row] = await store.usage.query({ orgId: 'org_1', groupBy: ['day', 'provider'] });
     expect(row).toMatchObject({ day: '2026-12-02', providerId: 'prov_1', requests: 20, errors: 4, inputTokens: 20, outputTokens: 40 });
