@@ -11,7 +11,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { admin, ADMIN_KEY, load, startAndWait, stopAll, LISTENING } from './processes.mjs';
+import { admin, ADMIN_KEY, BENCH_TEAM_POLICY, load, startAndWait, startAuxot, stopAll } from './processes.mjs';
 const [roundsArg, ...builds] = process.argv.slice(2);
 const dists = builds.map((build) => join(build, 'dist'));
 const label = (dist) => basename(dirname(dist));
@@ -30,29 +30,12 @@ try {
   const bareBase = `http://127.0.0.1:${bare.match[1]}`;
   const variants = [];
   for (const dist of dists) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ab-data-'));
-    const { match, child } = await startAndWait(
-      0,
-      [`${dist}/main.js`, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--log-format', 'json'],
-      LISTENING,
-      { AUXOT_ADMIN_KEY: ADMIN_KEY },
-    );
-    const base = `http://127.0.0.1:${match[1]}`;
+    const { child, base } = await startAuxot(mkdtempSync(join(tmpdir(), 'ab-data-')), { entry: `${dist}/main.js` });
     await admin(base, 'POST', '/api/admin/providers', { name: 'oai', kind: 'openai-compatible', baseUrl: `${mockOrigin}/v1`, models: ['bench-oai'] });
     await admin(base, 'POST', '/api/admin/providers', { name: 'ant', kind: 'anthropic', baseUrl: mockOrigin, apiKey: 'sk-bench', models: ['bench-ant'] });
     let key = ADMIN_KEY;
     if (mode === 'governed') {
-      const policy = {
-        allowedTiers: ['gpu', 'cli', 'cloud'],
-        approvedModels: ['bench-*'],
-        requestsPerMinute: 1e9,
-        tokensPerMinute: 1e12,
-        concurrency: 100_000,
-        maxOutputTokens: 4096,
-        monthlyBudgetUsd: 1e9,
-        budgetAlertAt: 0.9,
-      };
-      await admin(base, 'POST', '/api/admin/teams', { name: 'bench-team', policy });
+      await admin(base, 'POST', '/api/admin/teams', { name: 'bench-team', policy: BENCH_TEAM_POLICY });
       await admin(base, 'POST', '/api/admin/service-accounts', { team: 'bench-team', name: 'bench-service' });
       key = (await admin(base, 'POST', '/api/admin/keys', { name: 'governed', serviceAccount: 'bench-team/bench-service' })).key;
     }

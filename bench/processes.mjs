@@ -45,14 +45,34 @@ export function startAndWait(cpu, args, pattern, env = {}) {
   });
 }
 
-/** Starts `auxot serve` on CPU 0 with the bench owner key; resolves with the child and its base URL. */
-export async function startAuxot(dataDir, { nodeArgs = [], env = {} } = {}) {
-  const { child, match } = await startAndWait(0, [...nodeArgs, 'dist/main.js', 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--log-format', 'json'], LISTENING, {
-    AUXOT_ADMIN_KEY: ADMIN_KEY,
-    AUXOT_BREAKER_FAILURES: '1000000000',
-    AUXOT_QUEUE_MAX_WAIT_MS: '60000',
-    ...env,
-  });
+/** Every rule of a team policy on, none of them binding: what governance costs when it admits. */
+export const BENCH_TEAM_POLICY = {
+  allowedTiers: ['gpu', 'cli', 'cloud'],
+  approvedModels: ['bench-*'],
+  requestsPerMinute: 1_000_000_000,
+  tokensPerMinute: 1_000_000_000_000,
+  concurrency: 100_000,
+  maxOutputTokens: 4096,
+  monthlyBudgetUsd: 1_000_000_000,
+  budgetAlertAt: 0.9,
+};
+
+/**
+ * Starts `auxot serve` on CPU 0 with the bench owner key; resolves with the child and its base URL.
+ * `entry` is the build to run (another build's `dist/main.js` for an A/B).
+ */
+export async function startAuxot(dataDir, { nodeArgs = [], env = {}, entry = 'dist/main.js' } = {}) {
+  const { child, match } = await startAndWait(
+    0,
+    [...nodeArgs, entry, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--log-format', 'json'],
+    LISTENING,
+    {
+      AUXOT_ADMIN_KEY: ADMIN_KEY,
+      AUXOT_BREAKER_FAILURES: '1000000000',
+      AUXOT_QUEUE_MAX_WAIT_MS: '60000',
+      ...env,
+    },
+  );
   return { child, base: `http://127.0.0.1:${match[1]}` };
 }
 

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { admin, ADMIN_KEY, root, startAndWait, startAuxot, stopAll } from './processes.mjs';
+import { admin, ADMIN_KEY, BENCH_TEAM_POLICY, root, startAndWait, startAuxot, stopAll } from './processes.mjs';
 
 const which = process.argv[2] ?? 'same';
 const seconds = Number(process.env.PROFILE_SECONDS ?? 8);
@@ -23,8 +23,7 @@ try {
   await admin(base, 'POST', '/api/admin/providers', { name: 'oai', kind: 'openai-compatible', baseUrl: `${mockOrigin}/v1`, models: ['bench-oai', 'bench-oai-long'] });
   let key = ADMIN_KEY;
   if (which === 'governed') {
-    const policy = { approvedModels: ['bench-*'], requestsPerMinute: 1e9, tokensPerMinute: 1e12, concurrency: 100_000, maxOutputTokens: 4096, monthlyBudgetUsd: 1e9, budgetAlertAt: 0.9 };
-    await admin(base, 'POST', '/api/admin/teams', { name: 'bench-team', policy });
+    await admin(base, 'POST', '/api/admin/teams', { name: 'bench-team', policy: BENCH_TEAM_POLICY });
     await admin(base, 'POST', '/api/admin/service-accounts', { team: 'bench-team', name: 'bench-service' });
     key = (await admin(base, 'POST', '/api/admin/keys', { name: 'governed', serviceAccount: 'bench-team/bench-service' })).key;
   }

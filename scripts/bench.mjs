@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { admin, ADMIN_KEY, hasTaskset, load, root, rssMb, startAndWait, startAuxot, stopAll } from '../bench/processes.mjs';
+import { admin, ADMIN_KEY, BENCH_TEAM_POLICY, hasTaskset, load, root, rssMb, startAndWait, startAuxot, stopAll } from '../bench/processes.mjs';
 import { BENCH_TARGETS, checkTargets } from '../bench/targets.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -36,20 +36,7 @@ async function configure(base, mockOrigin) {
   await admin(base, 'POST', '/api/admin/providers', { name: 'rack', kind: 'gpu-worker', models: ['bench-rack'] });
   const workerKey = (await admin(base, 'POST', '/api/admin/worker-keys', { provider: 'rack', name: 'bench-worker' })).key;
   const batchKey = (await admin(base, 'POST', '/api/admin/keys', { name: 'batch', serviceClass: 'batch' })).key;
-  // Every rule of a team policy on, none of them binding: what governance costs when it admits.
-  await admin(base, 'POST', '/api/admin/teams', {
-    name: 'bench-team',
-    policy: {
-      allowedTiers: ['gpu', 'cli', 'cloud'],
-      approvedModels: ['bench-*'],
-      requestsPerMinute: 1_000_000_000,
-      tokensPerMinute: 1_000_000_000_000,
-      concurrency: 100_000,
-      maxOutputTokens: 4096,
-      monthlyBudgetUsd: 1_000_000_000,
-      budgetAlertAt: 0.9,
-    },
-  });
+  await admin(base, 'POST', '/api/admin/teams', { name: 'bench-team', policy: BENCH_TEAM_POLICY });
   await admin(base, 'POST', '/api/admin/service-accounts', { team: 'bench-team', name: 'bench-service' });
   const governedKey = (await admin(base, 'POST', '/api/admin/keys', { name: 'governed', serviceAccount: 'bench-team/bench-service' })).key;
   return { workerKey, batchKey, governedKey };
