@@ -69,17 +69,18 @@ export function createLogger(options: LoggerOptions | ((line: string) => void) =
  * Linux, and one `write(2)` per request line cost about 7 % of the server's CPU under load; a
  * sonic-boom stream writes asynchronously, on libuv's thread pool. Each such write still costs
  * the event loop a hand-off and, on a busy core, two context switches, so lines are gathered
- * until 32 KiB are waiting (about a hundred request lines; sonic-boom's largest write is raised to
- * match) and a quiet server's lines are flushed every 50 ms. `pino.destination` registers the
- * stream to be flushed synchronously when the process exits, however it exits, and ignores a
- * closed pipe.
+ * until 8 KiB are waiting (about twenty request lines) and a quiet server's lines are flushed
+ * every 50 ms. Larger batches measured little better, and a 64 KiB write fills a pipe whole: Node
+ * prints a crash to the same descriptor, non-blocking once `process.stderr` was read, and loses
+ * the message when the pipe is full (decision 51). `pino.destination` registers the stream to be flushed
+ * synchronously when the process exits, however it exits, and ignores a closed pipe.
  */
 function standardErrorWriter(): (line: string) => void {
-  const stream = pino.destination({ dest: 2, sync: false, minLength: LOG_BATCH_BYTES, maxWrite: 2 * LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS });
+  const stream = pino.destination({ dest: 2, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS });
   return (line) => void stream.write(line);
 }
 
-const LOG_BATCH_BYTES = 32 * 1024;
+const LOG_BATCH_BYTES = 8 * 1024;
 const LOG_FLUSH_MS = 50;
 
 /**
