@@ -85,6 +85,20 @@ export function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
+/**
+ * The lowest RSS over `windowMs` of idleness. V8 keeps the young generation it grew under a burst of
+ * allocation (start-up, a load) until its memory reducer runs, about 8 s after the last full
+ * collection of an idle heap; this is what the process holds once it has.
+ */
+export async function settledRssMb(pid, windowMs = 20_000) {
+  let lowest = rssMb(pid);
+  for (let waited = 0; waited < windowMs; waited += 250) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    lowest = Math.min(lowest, rssMb(pid));
+  }
+  return lowest;
+}
+
 export async function admin(base, method, path, body) {
   const response = await fetch(base + path, {
     method,

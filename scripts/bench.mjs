@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { admin, ADMIN_KEY, BENCH_TEAM_POLICY, hasTaskset, load, root, rssMb, startAndWait, startAuxot, stopAll } from '../bench/processes.mjs';
+import { admin, ADMIN_KEY, BENCH_TEAM_POLICY, hasTaskset, load, root, rssMb, settledRssMb, startAndWait, startAuxot, stopAll } from '../bench/processes.mjs';
 import { BENCH_TARGETS, checkTargets } from '../bench/targets.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -55,7 +55,8 @@ async function main() {
     AUXOT_WORKER_KEY: workerKey,
   });
   await new Promise((resolve) => setTimeout(resolve, 500));
-  const idleRss = rssMb(auxot.child.pid);
+  const startupRss = rssMb(auxot.child.pid);
+  const idleRss = await settledRssMb(auxot.child.pid);
 
   const openai = { authorization: `Bearer ${ADMIN_KEY}` };
   const governed = { authorization: `Bearer ${governedKey}` };
@@ -155,6 +156,7 @@ async function main() {
     queue.batchP95.push(batch.recordedP95);
   }
   const loadedRss = rssMb(auxot.child.pid);
+  const loadedSettledRss = await settledRssMb(auxot.child.pid);
 
   const groupOf = Object.fromEntries(targets.map((target) => [target.name, target.group]));
   const summary = {};
@@ -203,8 +205,10 @@ async function main() {
     wide: wideSummary,
     longStream: longSummary,
     queue: { interactiveP50: median(queue.interactive), interactiveP95: median(queue.interactiveP95), batchP50: median(queue.batch), batchP95: median(queue.batchP95) },
+    startupRss,
     idleRss,
     loadedRss,
+    loadedSettledRss,
     agentLoop: { directP50: median(agentRuns.direct), runP50: median(agentRuns.run), perStep: median(agentRuns.run.map((run, round) => (run - 2 * agentRuns.direct[round]) / 2)) },
   };
   const lines = [
@@ -223,7 +227,7 @@ async function main() {
     `failover before first byte (first provider refuses the connection): ${(summary['auxot failover'].p50 - summary['auxot same-dialect'].p50).toFixed(3)} ms at p50 over a direct route, failed attempt included`,
     `queue wait under saturation (2 slots, 20 ms answers, 8 interactive + 8 batch callers): interactive p50 ${report.queue.interactiveP50.toFixed(1)} ms / p95 ${report.queue.interactiveP95.toFixed(1)} ms; batch p50 ${report.queue.batchP50.toFixed(1)} ms / p95 ${report.queue.batchP95.toFixed(1)} ms`,
     `agent loop (2 model calls + load_skill at c=1): run p50 ${report.agentLoop.runP50.toFixed(3)} ms, one direct call ${report.agentLoop.directP50.toFixed(3)} ms: the loop adds ${report.agentLoop.perStep.toFixed(3)} ms per step`,
-    `auxot RSS: idle ${idleRss.toFixed(1)} MB, after load ${loadedRss.toFixed(1)} MB`,
+    `auxot RSS: just started ${startupRss.toFixed(1)} MB, idle (settled) ${idleRss.toFixed(1)} MB; right after the load ${loadedRss.toFixed(1)} MB, settled ${loadedSettledRss.toFixed(1)} MB`,
     '',
     'targets:',
     ...checkTargets(report, BENCH_TARGETS).map((check) => `  ${check.met ? 'met    ' : 'NOT MET'} ${check.label}: ${check.measured}`),

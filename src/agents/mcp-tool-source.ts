@@ -1,10 +1,10 @@
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../governance/principal.js';
 import type { Logger } from '../platform/logger.js';
 import type { McpConnectionRecord } from '../store/secret-records.js';
 import type { McpConnectionRepository } from '../store/secret-repositories.js';
 import { McpUnavailableError, safeMessage, type McpConnectionPool } from './mcp/connection-pool.js';
 import { connectionLost, type McpSession } from './mcp/mcp-session.js';
+import { isMcpError } from './mcp/sdk.js';
 import { connectionOfToolName, exposedToolName, modelInputSchema, toolHash, type McpToolDefinition } from './mcp/tool-definition.js';
 import { resultOutcome } from './mcp/tool-result.js';
 import type { AgentMcpAttachment, AgentTool, AgentToolScope, ToolCallContext, ToolOutcome, ToolSource } from './tool-source.js';
@@ -90,7 +90,7 @@ export class McpToolSource implements ToolSource {
   private async callFailure(session: McpSession, error: unknown, signal: AbortSignal, timeoutMs: number): Promise<ToolOutcome> {
     const server = session.connection.name;
     if (signal.aborted) return failure(`The call to '${server}' was cancelled`);
-    if (error instanceof McpError && error.code === (ErrorCode.RequestTimeout as number)) return failure(`The MCP server '${server}' did not answer within ${timeoutMs} ms; the call was cancelled`);
+    if (isMcpError(error, 'RequestTimeout')) return failure(`The MCP server '${server}' did not answer within ${timeoutMs} ms; the call was cancelled`);
     if (connectionLost(error)) {
       await this.pool.discard(session);
       return failure(`The MCP server '${server}' stopped during the call (${safeMessage(error, session.secrets)}); it is restarted on the next call`);

@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../../governance/principal.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
@@ -13,10 +11,10 @@ import { redactCredentials } from '../../platform/redact-credentials.js';
 import type { SecretVault } from '../../secrets/secret-vault.js';
 import type { OwnerScope } from '../../store/agent-records.js';
 import type { McpConnectionRecord, McpTransportConfig } from '../../store/secret-records.js';
-import { pinnedHttpTransport } from './http-transport.js';
 import { McpSession, type SessionEvents } from './mcp-session.js';
+import { loadMcpSdk } from './sdk.js';
 import { referencedSecrets, withSecrets } from './secret-references.js';
-import { CleanStdioTransport } from './stdio-transport.js';
+import type { CleanStdioTransport } from './stdio-transport.js';
 import { canonicalJson } from './tool-definition.js';
 import { redactValues } from './tool-result.js';
 
@@ -120,6 +118,7 @@ export class McpConnectionPool {
 
   private async connect(key: string, connection: McpConnectionRecord, transportConfig: McpTransportConfig, secrets: string[]): Promise<McpSession> {
     const { logger, clock } = this.dependencies;
+    const { Client, CleanStdioTransport, pinnedHttpTransport, ToolListChangedNotificationSchema } = await loadMcpSdk();
     const fields = { connection: connection.name, transport: transportConfig.type };
     let transport: Transport;
     let stdio: CleanStdioTransport | undefined;

@@ -1,8 +1,8 @@
 import type { EventEmitter } from 'node:events';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { McpConnectionRecord } from '../../store/secret-records.js';
 import type { McpToolDefinition } from './tool-definition.js';
+import { isAnyMcpError, isMcpError } from './sdk.js';
 import type { McpCallResult } from './tool-result.js';
 
 /** Servers listing more than this many tools are cut off: no agent's prompt holds more. */
@@ -87,6 +87,5 @@ export class McpSession {
 
 /** Whether an error means the connection itself is gone (not a refusal the server answered). */
 export function connectionLost(error: unknown): boolean {
-  if (error instanceof McpError) return error.code === (ErrorCode.ConnectionClosed as number);
-  return true;
+  return !isAnyMcpError(error) || isMcpError(error, 'ConnectionClosed');
 }
