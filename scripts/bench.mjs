@@ -22,17 +22,51 @@ const responses = (model, stream = false) => ({ model, input: 'Say hello.', max_
 
 /** Providers, routes and keys of the bench; returns the keys the targets use. */
 async function configure(base, mockOrigin) {
-  await admin(base, 'POST', '/api/admin/providers', { name: 'oai', kind: 'openai-compatible', baseUrl: `${mockOrigin}/v1`, models: ['bench-oai', 'bench-oai-long', 'bench-oai-agent'] });
+  await admin(base, 'POST', '/api/admin/providers', {
+    name: 'oai',
+    kind: 'openai-compatible',
+    baseUrl: `${mockOrigin}/v1`,
+    models: ['bench-oai', 'bench-oai-long', 'bench-oai-agent'],
+  });
   await admin(base, 'PUT', '/api/admin/skills/bench-skill', { scope: 'org', description: 'A skill to load', body: 'Answer briefly.' });
   await admin(base, 'PUT', '/api/admin/agents/bench-agent', { personality: 'You are brief.', skills: ['bench-skill'], model: 'bench-oai-agent', maxSteps: 4 });
-  await admin(base, 'POST', '/api/admin/providers', { name: 'ant', kind: 'anthropic', baseUrl: mockOrigin, apiKey: 'sk-bench', models: ['bench-ant', 'bench-ant-long'] });
-  await admin(base, 'POST', '/api/admin/providers', { name: 'openai', kind: 'openai', baseUrl: `${mockOrigin}/v1`, apiKey: 'sk-bench', models: ['bench-openai'] });
+  await admin(base, 'POST', '/api/admin/providers', {
+    name: 'ant',
+    kind: 'anthropic',
+    baseUrl: mockOrigin,
+    apiKey: 'sk-bench',
+    models: ['bench-ant', 'bench-ant-long'],
+  });
+  await admin(base, 'POST', '/api/admin/providers', {
+    name: 'openai',
+    kind: 'openai',
+    baseUrl: `${mockOrigin}/v1`,
+    apiKey: 'sk-bench',
+    models: ['bench-openai'],
+  });
   await admin(base, 'POST', '/api/admin/providers', { name: 'gpu', kind: 'gpu-worker', models: ['bench-gpu'] });
   await admin(base, 'POST', '/api/admin/providers', { name: 'cli', kind: 'cli-worker', models: ['bench-cli'] });
-  await admin(base, 'PUT', '/api/admin/routes/tiered', { candidates: [{ provider: 'gpu', model: 'bench-gpu' }, { provider: 'cli', model: 'bench-cli' }, { provider: 'oai', model: 'bench-oai' }] });
+  await admin(base, 'PUT', '/api/admin/routes/tiered', {
+    candidates: [
+      { provider: 'gpu', model: 'bench-gpu' },
+      { provider: 'cli', model: 'bench-cli' },
+      { provider: 'oai', model: 'bench-oai' },
+    ],
+  });
   await admin(base, 'POST', '/api/admin/providers', { name: 'dead', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', models: ['bench-dead'] });
-  await admin(base, 'PUT', '/api/admin/routes/failover', { candidates: [{ provider: 'dead', model: 'bench-oai' }, { provider: 'oai', model: 'bench-oai' }] });
-  await admin(base, 'POST', '/api/admin/providers', { name: 'slow', kind: 'openai-compatible', baseUrl: `${mockOrigin}/v1`, models: ['bench-slow'], settings: { maxConcurrency: 2 } });
+  await admin(base, 'PUT', '/api/admin/routes/failover', {
+    candidates: [
+      { provider: 'dead', model: 'bench-oai' },
+      { provider: 'oai', model: 'bench-oai' },
+    ],
+  });
+  await admin(base, 'POST', '/api/admin/providers', {
+    name: 'slow',
+    kind: 'openai-compatible',
+    baseUrl: `${mockOrigin}/v1`,
+    models: ['bench-slow'],
+    settings: { maxConcurrency: 2 },
+  });
   await admin(base, 'POST', '/api/admin/providers', { name: 'rack', kind: 'gpu-worker', models: ['bench-rack'] });
   const workerKey = (await admin(base, 'POST', '/api/admin/worker-keys', { provider: 'rack', name: 'bench-worker' })).key;
   const batchKey = (await admin(base, 'POST', '/api/admin/keys', { name: 'batch', serviceClass: 'batch' })).key;
@@ -51,9 +85,28 @@ async function main() {
   const bareOrigin = `http://127.0.0.1:${bare.match[1]}`;
   const auxot = await startAuxot(dataDir);
   const { workerKey, batchKey, governedKey } = await configure(auxot.base, mockOrigin);
-  await startAndWait(1, ['dist/main.js', 'worker', 'gpu', '--server', auxot.base, '--upstream', `${mockOrigin}/v1`, '--models', 'bench-rack', '--slots', '64', '--name', 'bench-rack'], /connected/, {
-    AUXOT_WORKER_KEY: workerKey,
-  });
+  await startAndWait(
+    1,
+    [
+      'dist/main.js',
+      'worker',
+      'gpu',
+      '--server',
+      auxot.base,
+      '--upstream',
+      `${mockOrigin}/v1`,
+      '--models',
+      'bench-rack',
+      '--slots',
+      '64',
+      '--name',
+      'bench-rack',
+    ],
+    /connected/,
+    {
+      AUXOT_WORKER_KEY: workerKey,
+    },
+  );
   await new Promise((resolve) => setTimeout(resolve, 500));
   const startupRss = rssMb(auxot.child.pid);
   const idleRss = await settledRssMb(auxot.child.pid);
@@ -107,7 +160,8 @@ async function main() {
     await load({ url: target.url, headers: target.headers, body: target.body(target.model), concurrency: 8, warmup: 0, requests: 3000 });
     await load({ url: target.url, headers: target.headers, body: target.body(target.model, true), concurrency: 4, warmup: 0, requests: 500 });
   }
-  for (const target of longStreams) await load({ url: target.url, headers: target.headers, body: target.body, concurrency: 1, warmup: 0, requests: 5, stream: true });
+  for (const target of longStreams)
+    await load({ url: target.url, headers: target.headers, body: target.body, concurrency: 1, warmup: 0, requests: 5, stream: true });
   const queue = { interactive: [], batch: [], interactiveP95: [], batchP95: [] };
   // The agent loop: one run is 2 model calls and 1 tool call (load_skill); one direct call of the
   // same model is 1 model call. What the loop adds per step is the run minus two direct calls, halved.
@@ -121,8 +175,23 @@ async function main() {
     process.stderr.write(`round ${round}/${ROUNDS}\n`);
     for (const target of targets) {
       const latency = await load({ url: target.url, headers: target.headers, body: target.body(target.model), concurrency: 1, warmup: 300, requests: 2000 });
-      const throughput = await load({ url: target.url, headers: target.headers, body: target.body(target.model), concurrency: 32, warmup: 500, durationMs: 3000 });
-      const streaming = await load({ url: target.url, headers: target.headers, body: target.body(target.model, true), concurrency: 1, warmup: 100, requests: 500, stream: true });
+      const throughput = await load({
+        url: target.url,
+        headers: target.headers,
+        body: target.body(target.model),
+        concurrency: 32,
+        warmup: 500,
+        durationMs: 3000,
+      });
+      const streaming = await load({
+        url: target.url,
+        headers: target.headers,
+        body: target.body(target.model, true),
+        concurrency: 1,
+        warmup: 100,
+        requests: 500,
+        stream: true,
+      });
       if (latency.errors + throughput.errors + streaming.errors > 0) throw new Error(`${target.name}: errors during load`);
       const entry = results[target.name];
       entry.p50.push(latency.p50);
@@ -148,7 +217,15 @@ async function main() {
     }
     const [interactive, batch] = await Promise.all([
       load({ url: chatUrl, headers: openai, body: chat('bench-slow'), concurrency: 8, warmup: 0, durationMs: 3000, headerToRecord: 'x-auxot-queue-ms' }),
-      load({ url: chatUrl, headers: { authorization: `Bearer ${batchKey}` }, body: chat('bench-slow'), concurrency: 8, warmup: 0, durationMs: 3000, headerToRecord: 'x-auxot-queue-ms' }),
+      load({
+        url: chatUrl,
+        headers: { authorization: `Bearer ${batchKey}` },
+        body: chat('bench-slow'),
+        concurrency: 8,
+        warmup: 0,
+        durationMs: 3000,
+        headerToRecord: 'x-auxot-queue-ms',
+      }),
     ]);
     queue.interactive.push(interactive.recordedP50);
     queue.interactiveP95.push(interactive.recordedP95);
@@ -172,7 +249,10 @@ async function main() {
     };
   }
   const wideSummary = Object.fromEntries(
-    Object.entries(wideResults).map(([name, rounds]) => [name, { rps: median(rounds), rpsRatio: median(rounds.map((rps, round) => rps / wideResults['bare proxy'][round])) }]),
+    Object.entries(wideResults).map(([name, rounds]) => [
+      name,
+      { rps: median(rounds), rpsRatio: median(rounds.map((rps, round) => rps / wideResults['bare proxy'][round])) },
+    ]),
   );
   const longSummary = Object.fromEntries(
     Object.entries(longResults).map(([name, entry]) => [
@@ -204,12 +284,21 @@ async function main() {
     summary,
     wide: wideSummary,
     longStream: longSummary,
-    queue: { interactiveP50: median(queue.interactive), interactiveP95: median(queue.interactiveP95), batchP50: median(queue.batch), batchP95: median(queue.batchP95) },
+    queue: {
+      interactiveP50: median(queue.interactive),
+      interactiveP95: median(queue.interactiveP95),
+      batchP50: median(queue.batch),
+      batchP95: median(queue.batchP95),
+    },
     startupRss,
     idleRss,
     loadedRss,
     loadedSettledRss,
-    agentLoop: { directP50: median(agentRuns.direct), runP50: median(agentRuns.run), perStep: median(agentRuns.run.map((run, round) => (run - 2 * agentRuns.direct[round]) / 2)) },
+    agentLoop: {
+      directP50: median(agentRuns.direct),
+      runP50: median(agentRuns.run),
+      perStep: median(agentRuns.run.map((run, round) => (run - 2 * agentRuns.direct[round]) / 2)),
+    },
   };
   const lines = [
     `Auxot bench — ${new Date().toISOString()} — node ${process.version}, ${ROUNDS} rounds (medians), taskset ${hasTaskset ? 'on' : 'off'}`,
@@ -220,7 +309,8 @@ async function main() {
     '',
     ...Object.entries(wideSummary).map(([name, s]) => `c=128 ${name}: ${s.rps.toFixed(0)} req/s (${(s.rpsRatio * 100).toFixed(0)}% of bare)`),
     ...Object.entries(longSummary).map(
-      ([name, s]) => `one stream of ${LONG_STREAM_EVENTS} events, ${name}: ${s.eventsPerSecond.toFixed(0)} events/s (${(s.ratio * 100).toFixed(0)}% of bare), first byte ${s.ttfb.toFixed(3)} ms`,
+      ([name, s]) =>
+        `one stream of ${LONG_STREAM_EVENTS} events, ${name}: ${s.eventsPerSecond.toFixed(0)} events/s (${(s.ratio * 100).toFixed(0)}% of bare), first byte ${s.ttfb.toFixed(3)} ms`,
     ),
     `governance (every rule of a team policy on, none binding) vs the owner key with no policy: +${(summary['auxot governed'].p50 - summary['auxot same-dialect'].p50).toFixed(3)} ms at p50, ${((1 - summary['auxot governed'].rpsRatio / summary['auxot same-dialect'].rpsRatio) * 100).toFixed(1)}% of throughput`,
     `routing overhead, 3 tiers configured (GPU and CLI down, cloud serves): ${(summary['auxot 3-tier route'].p50 - summary['auxot same-dialect'].p50).toFixed(3)} ms at p50 over a single-provider route`,
@@ -234,7 +324,10 @@ async function main() {
   ];
   console.log(lines.join('\n'));
   mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(join(root, 'bench/results/latest.json'), JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, ...report, samples: { results, wideResults, longResults, queue, agentRuns } }, null, 2));
+  writeFileSync(
+    join(root, 'bench/results/latest.json'),
+    JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, ...report, samples: { results, wideResults, longResults, queue, agentRuns } }, null, 2),
+  );
   rmSync(dataDir, { recursive: true, force: true });
 }
 
