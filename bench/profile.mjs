@@ -3,7 +3,7 @@
 // target for a few seconds and prints the top frames by self time (and writes the .cpuprofile).
 // Targets: same (OpenAI client → openai-compatible upstream), translate (Anthropic client →
 // OpenAI-compatible upstream), stream (same, streaming), long (one stream of 10,000 events after
-// another), long-translate (the same long stream, Anthropic client → OpenAI upstream), governed (same, with a team key whose policy has every rule on). Placement as in `npm run bench`.
+// another), to-anthropic (OpenAI client → Anthropic upstream), long-translate (the same long stream, Anthropic client → OpenAI upstream), governed (same, with a team key whose policy has every rule on). Placement as in `npm run bench`.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,13 +21,14 @@ try {
   const auxot = await startAuxot(dataDir, { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] });
   const { base } = auxot;
   await admin(base, 'POST', '/api/admin/providers', { name: 'oai', kind: 'openai-compatible', baseUrl: `${mockOrigin}/v1`, models: ['bench-oai', 'bench-oai-long'] });
+  await admin(base, 'POST', '/api/admin/providers', { name: 'ant', kind: 'anthropic', baseUrl: mockOrigin, apiKey: 'sk-ant-bench', models: ['bench-ant'] });
   let key = ADMIN_KEY;
   if (which === 'governed') {
     await admin(base, 'POST', '/api/admin/teams', { name: 'bench-team', policy: BENCH_TEAM_POLICY });
     await admin(base, 'POST', '/api/admin/service-accounts', { team: 'bench-team', name: 'bench-service' });
     key = (await admin(base, 'POST', '/api/admin/keys', { name: 'governed', serviceAccount: 'bench-team/bench-service' })).key;
   }
-  const chat = { model: which === 'long' ? 'bench-oai-long' : 'bench-oai', messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 32, stream: which === 'stream' || which === 'long' };
+  const chat = { model: which === 'long' ? 'bench-oai-long' : which === 'to-anthropic' ? 'bench-ant' : 'bench-oai', messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 32, stream: which === 'stream' || which === 'long' };
   const spec =
     which === 'translate' || which === 'long-translate'
       ? {

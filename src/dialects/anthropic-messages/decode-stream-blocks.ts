@@ -2,7 +2,8 @@ import type { ChatEvent } from '../../canonical/chat-event.js';
 import { isJsonObject } from '../../canonical/json.js';
 import type { DecodeState, DecodeStep } from './decode-stream.js';
 import { malformedEvent } from './errors.js';
-import { parseUpstream } from './parse-wire.js';
+import { checkUpstream, parseUpstream } from './parse-wire.js';
+import { isContentBlockDelta, isContentBlockStart, isContentBlockStop, isInputJsonDelta, isTextDelta, isTextStart } from './stream-guards.js';
 import {
   contentBlockDeltaSchema,
   contentBlockStartSchema,
@@ -29,7 +30,7 @@ export type OpenBlock =
   | { kind: 'skipped' };
 
 export function startBlock(state: DecodeState, data: unknown): DecodeStep {
-  const { index: anthropicIndex, content_block: block } = parseUpstream(contentBlockStartSchema, data, ['content_block_start']);
+  const { index: anthropicIndex, content_block: block } = checkUpstream(isContentBlockStart, contentBlockStartSchema, data, ['content_block_start']);
   if (state.blocks.has(anthropicIndex)) throw malformedEvent(`block ${anthropicIndex} started twice`);
   const index = state.nextIndex;
   const opened = openBlock(block.type, index, block);
@@ -41,7 +42,7 @@ export function startBlock(state: DecodeState, data: unknown): DecodeStep {
 function openBlock(type: string, index: number, block: unknown): { block: OpenBlock; events: ChatEvent[] } {
   switch (type) {
     case 'text': {
-      const text = parseUpstream(textStartSchema, block, START_BLOCK).text ?? '';
+      const text = checkUpstream(isTextStart, textStartSchema, block, START_BLOCK).text ?? '';
       const events: ChatEvent[] = [{ type: 'text-start', index }];
       if (text !== '') events.push({ type: 'text-delta', index, text });
       return { block: { kind: 'text', index }, events };
@@ -73,7 +74,7 @@ function openBlock(type: string, index: number, block: unknown): { block: OpenBl
 }
 
 export function stepBlockDelta(state: DecodeState, data: unknown): DecodeStep {
-  const { index: anthropicIndex, delta } = parseUpstream(contentBlockDeltaSchema, data, ['content_block_delta']);
+  const { index: anthropicIndex, delta } = checkUpstream(isContentBlockDelta, contentBlockDeltaSchema, data, ['content_block_delta']);
   const block = state.blocks.get(anthropicIndex);
   if (block === undefined) throw malformedEvent(`content_block_delta for block ${anthropicIndex}, which is not open`);
   switch (block.kind) {
@@ -81,13 +82,13 @@ export function stepBlockDelta(state: DecodeState, data: unknown): DecodeStep {
       return { state, events: [] };
     case 'text': {
       if (delta.type !== 'text_delta') return { state, events: [] };
-      const { text } = parseUpstream(textDeltaSchema, delta, DELTA);
+      const { text } = checkUpstream(isTextDelta, textDeltaSchema, delta, DELTA);
       return { state, events: [{ type: 'text-delta', index: block.index, text }] };
     }
     case 'tool-call': {
       if (delta.type !== 'input_json_delta') return { state, events: [] };
       // Anthropic's first input_json_delta is usually "": nothing to forward.
-      const fragment = parseUpstream(inputJsonDeltaSchema, delta, DELTA).partial_json;
+      const fragment = checkUpstream(isInputJsonDelta, inputJsonDeltaSchema, delta, DELTA).partial_json;
       return { state, events: fragment === '' ? [] : [{ type: 'tool-call-delta', index: block.index, argumentsJson: fragment }] };
     }
     case 'reasoning':
@@ -105,7 +106,7 @@ export function stepBlockDelta(state: DecodeState, data: unknown): DecodeStep {
 }
 
 export function closeBlock(state: DecodeState, data: unknown): DecodeStep {
-  const { index: anthropicIndex } = parseUpstream(contentBlockStopSchema, data, ['content_block_stop']);
+  const { index: anthropicIndex } = checkUpstream(isContentBlockStop, contentBlockStopSchema, data, ['content_block_stop']);
   const block = state.blocks.get(anthropicIndex);
   if (block === undefined) throw malformedEvent(`content_block_stop for block ${anthropicIndex}, which is not open`);
   const blocks = new Map(state.blocks);

@@ -187,15 +187,7 @@ describe('Anthropic stream decoder', () => {
       textBlock +
       messageEnd('end_turn');
     const events = decodeText(text).events;
-    expect(events.map((event) => event.type)).toEqual([
-      'response-start',
-      'usage',
-      'text-start',
-      'text-delta',
-      'text-end',
-      'usage',
-      'response-end',
-    ]);
+    expect(events.map((event) => event.type)).toEqual(['response-start', 'usage', 'text-start', 'text-delta', 'text-end', 'usage', 'response-end']);
   });
 
   it.each([
@@ -296,11 +288,16 @@ describe('Anthropic stream decoder: the learned text template', () => {
   };
   const deltaFrame = (index: number, text: string, extra = ''): string =>
     sseFrame('content_block_delta', `{"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":${JSON.stringify(text)}${extra}}}`);
-  const blockStart = (index: number): string => sseFrame('content_block_start', `{"type":"content_block_start","index":${index},"content_block":{"type":"text","text":""}}`);
+  const blockStart = (index: number): string =>
+    sseFrame('content_block_start', `{"type":"content_block_start","index":${index},"content_block":{"type":"text","text":""}}`);
   const blockStop = (index: number): string => sseFrame('content_block_stop', `{"type":"content_block_stop","index":${index}}`);
 
   it('reads the same events as the full decoder, for any texts over two text blocks, and past a block that closed', () => {
-    const delta = fc.tuple(fc.constantFrom(0, 1), fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('"', '\\', 'a"b', '\n', 'plain words', '💡')), fc.constantFrom('', ',"extra":1'));
+    const delta = fc.tuple(
+      fc.constantFrom(0, 1),
+      fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('"', '\\', 'a"b', '\n', 'plain words', '💡')),
+      fc.constantFrom('', ',"extra":1'),
+    );
     fc.assert(
       fc.property(fc.array(delta, { maxLength: 30 }), fc.boolean(), (deltas, closeFirst) => {
         let text = start + blockStart(0) + blockStart(1);

@@ -6,7 +6,8 @@ import { LearnedTextTemplate } from '../sse/learned-text-template.js';
 import type { SseEvent } from '../sse/sse-event.js';
 import { closeBlock, startBlock, stepBlockDelta, type OpenBlock } from './decode-stream-blocks.js';
 import { errorFromWire, malformedEvent as malformed } from './errors.js';
-import { parseUpstream } from './parse-wire.js';
+import { checkUpstream, parseUpstream } from './parse-wire.js';
+import { isMessageDelta, isMessageStart } from './stream-guards.js';
 import { finishFromWire } from './stop-reason.js';
 import { errorEventSchema, messageDeltaSchema, messageStartSchema } from './stream-schema.js';
 import { inputUsageFromWire, usageFromWire } from './usage.js';
@@ -112,7 +113,7 @@ function streaming(
 
 function messageStart(state: DecodeState, data: JsonObject): DecodeStep {
   if (state.phase !== 'before-start') throw malformed('a second message_start');
-  const { message } = parseUpstream(messageStartSchema, data, ['message_start']);
+  const { message } = checkUpstream(isMessageStart, messageStartSchema, data, ['message_start']);
   const usage = message.usage == null ? {} : inputUsageFromWire(message.usage);
   const events: ChatEvent[] = [{ type: 'response-start', id: message.id, model: message.model }];
   if (Object.keys(usage).length > 0) events.push({ type: 'usage', usage });
@@ -120,7 +121,7 @@ function messageStart(state: DecodeState, data: JsonObject): DecodeStep {
 }
 
 function messageDelta(state: DecodeState, data: JsonObject): DecodeStep {
-  const { delta, usage } = parseUpstream(messageDeltaSchema, data, ['message_delta']);
+  const { delta, usage } = checkUpstream(isMessageDelta, messageDeltaSchema, data, ['message_delta']);
   const next: DecodeState = {
     ...state,
     stopReason: delta?.stop_reason ?? state.stopReason,
