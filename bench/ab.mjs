@@ -6,15 +6,20 @@
 // order rotated per round, and records each build's req/s and CPU per request (utime+stime from
 // /proc, all threads) relative to the bare proxy of the same round; it prints the medians. On a
 // shared VM single runs swing widely; per-round ratios of interleaved runs do not, so this is how a
-// change is judged before the full `npm run bench`. AB_MODE: same (default), governed (a team key
+// change is judged before the full `npm run bench`. AB_BARE_ARGS: node flags for the bare proxy. AB_MODE: same (default), governed (a team key
 // with every rule on), translate (OpenAI client → Anthropic upstream), messages, messages-translate.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { admin, ADMIN_KEY, BENCH_TEAM_POLICY, load, startAndWait, startAuxot, stopAll } from './processes.mjs';
 const [roundsArg, ...builds] = process.argv.slice(2);
-const dists = builds.map((build) => join(build, 'dist'));
-const label = (dist) => basename(dirname(dist));
+// A build may carry node flags after a colon: `/tmp/after:--single-threaded-gc`.
+const dists = builds.map((build) => {
+  const [dir, ...flags] = build.split(':');
+  return { dist: join(dir, 'dist'), nodeArgs: flags.join(':').split(' ').filter(Boolean) };
+});
+const label = ({ dist, nodeArgs }) => [basename(dirname(dist)), ...nodeArgs].join(' ');
+const bareArgs = (process.env.AB_BARE_ARGS ?? '').split(' ').filter(Boolean);
 const rounds = Number(roundsArg);
 const mode = process.env.AB_MODE ?? 'same';
 const conc = Number(process.env.AB_C ?? 32);
@@ -26,11 +31,11 @@ const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 try {
   const mock = await startAndWait(1, ['bench/mock-upstream.mjs', '0'], /ready (\d+)/);
   const mockOrigin = `http://127.0.0.1:${mock.match[1]}`;
-  const bare = await startAndWait(0, ['bench/bare-proxy.mjs', '0', mockOrigin], /ready (\d+)/);
+  const bare = await startAndWait(0, [...bareArgs, 'bench/bare-proxy.mjs', '0', mockOrigin], /ready (\d+)/);
   const bareBase = `http://127.0.0.1:${bare.match[1]}`;
   const variants = [];
-  for (const dist of dists) {
-    const { child, base } = await startAuxot(mkdtempSync(join(tmpdir(), 'ab-data-')), { entry: `${dist}/main.js` });
+  for (const build of dists) {
+    const { child, base } = await startAuxot(mkdtempSync(join(tmpdir(), 'ab-data-')), { entry: `${build.dist}/main.js`, nodeArgs: build.nodeArgs });
     await admin(base, 'POST', '/api/admin/providers', { name: 'oai', kind: 'openai-compatible', baseUrl: `${mockOrigin}/v1`, models: ['bench-oai'] });
     await admin(base, 'POST', '/api/admin/providers', { name: 'ant', kind: 'anthropic', baseUrl: mockOrigin, apiKey: 'sk-bench', models: ['bench-ant'] });
     let key = ADMIN_KEY;
@@ -39,7 +44,7 @@ try {
       await admin(base, 'POST', '/api/admin/service-accounts', { team: 'bench-team', name: 'bench-service' });
       key = (await admin(base, 'POST', '/api/admin/keys', { name: 'governed', serviceAccount: 'bench-team/bench-service' })).key;
     }
-    variants.push({ name: dist, base, key, pid: child.pid });
+    variants.push({ name: build, base, key, pid: child.pid });
   }
   const chat = (model) => ({ model, messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 32, stream: process.env.AB_STREAM === '1' });
   const msg = (model) => ({ model, max_tokens: 32, messages: [{ role: 'user', content: 'Say hello.' }], stream: process.env.AB_STREAM === '1' });
@@ -60,6 +65,7 @@ try {
   const dur = Number(process.env.AB_MS ?? 1500);
   const names = ['bare', ...variants.map((v) => v.name)];
   const rps = names.map(() => []);
+  const bareRps = [];
   const cpu = names.map(() => []);
   const targets = [{ pid: bare.child.pid, v: undefined }, ...variants.map((v) => ({ pid: v.pid, v }))];
   for (let r = 0; r < rounds; r++) {
@@ -72,6 +78,7 @@ try {
       got[i] = { rps: x.requestsPerSecond, cpu: ((cpuMs(targets[i].pid) - c0) * 1000) / (x.count + 200) };
     }
     for (const [i] of targets.entries()) {
+      if (i === 0) bareRps.push(got[0].rps);
       rps[i].push(got[i].rps / got[0].rps);
       cpu[i].push(got[i].cpu / got[0].cpu);
     }
@@ -83,7 +90,7 @@ try {
           .join(' '),
     );
   }
-  console.log(`mode ${mode} c=${conc} ${rounds}x${dur}ms`);
+  console.log(`mode ${mode} c=${conc} ${rounds}x${dur}ms; bare proxy ${bareArgs.join(' ')} median ${median(bareRps).toFixed(0)} req/s`);
   for (const [i, n] of names.entries())
     if (i > 0)
       console.log(
