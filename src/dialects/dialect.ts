@@ -14,7 +14,11 @@ export interface Dialect {
   readonly id: DialectId;
 
   /** Validates and normalizes a caller's body. Throws `GatewayError('invalid_request')` naming the bad field. */
-  decodeRequest(body: unknown): ChatRequest;
+  /**
+   * `raw`: the caller's bytes of `body`, when they are exactly it (passthrough relays them); without
+   * them the body is serialized once here.
+   */
+  decodeRequest(body: unknown, raw?: Buffer): ChatRequest;
 
   /**
    * Builds an upstream body from a canonical request (used when the caller spoke another dialect,

@@ -1,13 +1,6 @@
-import type {
-  AssistantPart,
-  DocumentPart,
-  ImagePart,
-  MediaSource,
-  TextPart,
-  ToolResultPart,
-  UserPart,
-} from '../../canonical/chat-request.js';
-import { formatPath, parseWire, rejectField, type WirePath } from './parse-wire.js';
+import type { AssistantPart, DocumentPart, ImagePart, MediaSource, TextPart, ToolResultPart, UserPart } from '../../canonical/chat-request.js';
+import { checkWire, formatPath, parseWire, rejectField, type WirePath } from './parse-wire.js';
+import { isTextBlock, isToolResultBlock, isToolUseBlock } from './wire-guards.js';
 import {
   documentBlockSchema,
   imageBlockSchema,
@@ -29,7 +22,7 @@ import {
 
 export function decodeSystemContent(content: WireContent, path: WirePath): TextPart[] {
   if (typeof content === 'string') return textParts(content);
-  return content.flatMap((block, index) => textParts(parseWire(textBlockSchema, block, [...path, index]).text));
+  return content.flatMap((block, index) => textParts(checkWire(isTextBlock, textBlockSchema, block, [...path, index]).text));
 }
 
 export function decodeUserContent(content: WireContent, path: WirePath, warnings: string[]): UserPart[] {
@@ -38,7 +31,7 @@ export function decodeUserContent(content: WireContent, path: WirePath, warnings
     const blockPath = [...path, index];
     switch (block.type) {
       case 'text':
-        return textParts(parseWire(textBlockSchema, block, blockPath).text);
+        return textParts(checkWire(isTextBlock, textBlockSchema, block, blockPath).text);
       case 'image':
         return [decodeImage(block, blockPath)];
       case 'document':
@@ -57,7 +50,7 @@ export function decodeAssistantContent(content: WireContent, path: WirePath, war
     const blockPath = [...path, index];
     switch (block.type) {
       case 'text':
-        return textParts(parseWire(textBlockSchema, block, blockPath).text);
+        return textParts(checkWire(isTextBlock, textBlockSchema, block, blockPath).text);
       case 'thinking': {
         const thinking = parseWire(thinkingBlockSchema, block, blockPath);
         const signature = thinking.signature ?? '';
@@ -68,7 +61,7 @@ export function decodeAssistantContent(content: WireContent, path: WirePath, war
         return [{ type: 'reasoning', text: '', redactedData: redacted.data }];
       }
       case 'tool_use': {
-        const toolUse = parseWire(toolUseBlockSchema, block, blockPath);
+        const toolUse = checkWire(isToolUseBlock, toolUseBlockSchema, block, blockPath);
         return [{ type: 'tool-call', callId: toolUse.id, name: toolUse.name, argumentsJson: JSON.stringify(toolUse.input) }];
       }
       default:
@@ -124,7 +117,7 @@ function decodeDocument(block: LooseBlock, path: WirePath, warnings: string[]): 
 }
 
 function decodeToolResult(block: LooseBlock, path: WirePath, warnings: string[]): ToolResultPart {
-  const result = parseWire(toolResultBlockSchema, block, path);
+  const result = checkWire(isToolResultBlock, toolResultBlockSchema, block, path);
   const content = result.content == null ? [] : decodeNestedContent(result.content, [...path, 'content'], warnings);
   return { type: 'tool-result', callId: result.tool_use_id, content, isError: result.is_error === true };
 }
@@ -136,7 +129,7 @@ function decodeNestedContent(content: WireContent, path: WirePath, warnings: str
     const blockPath = [...path, index];
     switch (block.type) {
       case 'text':
-        return textParts(parseWire(textBlockSchema, block, blockPath).text);
+        return textParts(checkWire(isTextBlock, textBlockSchema, block, blockPath).text);
       case 'image':
         return [decodeImage(block, blockPath)];
       default:

@@ -1,19 +1,8 @@
-import type {
-  ReasoningEffort,
-  ReasoningOptions,
-  ResponseFormat,
-  ToolChoice,
-  ToolDefinition,
-} from '../../canonical/chat-request.js';
+import type { ReasoningEffort, ReasoningOptions, ResponseFormat, ToolChoice, ToolDefinition } from '../../canonical/chat-request.js';
 import type { JsonObject } from '../../canonical/json.js';
-import { parseWire, rejectField } from './parse-wire.js';
-import {
-  customToolSchema,
-  outputConfigSchema,
-  thinkingConfigSchema,
-  toolChoiceSchema,
-  toolKindSchema,
-} from './wire-schema.js';
+import { checkWire, parseWire, rejectField } from './parse-wire.js';
+import { isCustomTool, isToolKind } from './wire-guards.js';
+import { customToolSchema, outputConfigSchema, thinkingConfigSchema, toolChoiceSchema, toolKindSchema } from './wire-schema.js';
 
 /**
  * Custom tools become canonical tools; `cache_control`, `defer_loading` and `eager_input_streaming`
@@ -24,12 +13,12 @@ import {
 export function decodeTools(tools: readonly unknown[], warnings: string[]): ToolDefinition[] {
   return tools.flatMap((tool, index): ToolDefinition[] => {
     const path = ['tools', index];
-    const kind = parseWire(toolKindSchema, tool, path).type ?? 'custom';
+    const kind = checkWire(isToolKind, toolKindSchema, tool, path).type ?? 'custom';
     if (kind !== 'custom') {
       warnings.push(`Dropped server tool ${JSON.stringify(kind)} at tools.${index}: only Anthropic can run it`);
       return [];
     }
-    const custom = parseWire(customToolSchema, tool, path);
+    const custom = checkWire(isCustomTool, customToolSchema, tool, path);
     return [
       {
         name: custom.name,

@@ -4,7 +4,8 @@ import { isJsonObject } from '../../canonical/json.js';
 import { decodeAssistantContent, decodeSystemContent, decodeUserContent } from './decode-content.js';
 import { decodeReasoning, decodeToolChoice, decodeTools } from './decode-options.js';
 import { mergeSameRole } from './merge-messages.js';
-import { parseWire, rejectField } from './parse-wire.js';
+import { checkWire, rejectField } from './parse-wire.js';
+import { isMessage, isRequest } from './wire-guards.js';
 import { messageSchema, requestSchema } from './wire-schema.js';
 
 /**
@@ -12,11 +13,11 @@ import { messageSchema, requestSchema } from './wire-schema.js';
  * field at fault; explicit `null` counts as absent throughout.
  * @see https://docs.claude.com/en/api/messages
  */
-export function decodeRequest(body: unknown): ChatRequest {
+export function decodeRequest(body: unknown, raw?: Buffer): ChatRequest {
   if (!isJsonObject(body)) {
     throw new GatewayError('invalid_request', 'Invalid request: the body must be a JSON object');
   }
-  const wire = parseWire(requestSchema, body, []);
+  const wire = checkWire(isRequest, requestSchema, body, []);
   const warnings: string[] = [];
   const system = wire.system == null ? [] : decodeSystemContent(wire.system, ['system']);
   const messages = decodeMessages(wire.messages, system, warnings);
@@ -39,7 +40,7 @@ export function decodeRequest(body: unknown): ChatRequest {
     // Anthropic streams always report usage; there is nothing to opt into.
     includeUsage: false,
     warnings,
-    source: { dialect: 'anthropic-messages', body, raw: Buffer.from(JSON.stringify(body)), headers: {} },
+    source: { dialect: 'anthropic-messages', body, raw: raw ?? Buffer.from(JSON.stringify(body)), headers: {} },
   };
 }
 
@@ -57,7 +58,7 @@ function decodeMessages(wireMessages: readonly unknown[], system: TextPart[], wa
   const decoded: Message[] = [];
   wireMessages.forEach((value, index) => {
     const path = ['messages', index];
-    const message = parseWire(messageSchema, value, path);
+    const message = checkWire(isMessage, messageSchema, value, path);
     const contentPath = [...path, 'content'];
     switch (message.role) {
       case 'system':

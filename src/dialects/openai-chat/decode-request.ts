@@ -34,7 +34,7 @@ const UNCARRIED_FIELDS = [
 ] as const;
 
 /** Validates a Chat Completions body and maps it onto the canonical request. */
-export function decodeRequest(body: unknown): ChatRequest {
+export function decodeRequest(body: unknown, raw?: Buffer): ChatRequest {
   if (!isJsonObject(body)) {
     throw new GatewayError('invalid_request', 'The request body must be a JSON object.');
   }
@@ -64,7 +64,7 @@ export function decodeRequest(body: unknown): ChatRequest {
     stream: wire.stream ?? false,
     includeUsage: wire.stream_options?.include_usage ?? false,
     warnings: [...messageWarnings, ...requestWarnings(body, wire)],
-    source: { dialect: 'openai-chat', body, raw: Buffer.from(JSON.stringify(body)), headers: {} },
+    source: { dialect: 'openai-chat', body, raw: raw ?? Buffer.from(JSON.stringify(body)), headers: {} },
   };
 }
 

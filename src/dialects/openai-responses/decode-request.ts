@@ -15,7 +15,7 @@ import { functionToolSchema, namespaceToolSchema, requestBodySchema, toolKindSch
 const UNCARRIED_FIELDS = ['truncation', 'service_tier', 'top_logprobs', 'max_tool_calls', 'metadata', 'prompt_cache_key', 'prompt_cache_retention'] as const;
 
 /** Validates a Responses body and maps it onto the canonical request. */
-export function decodeRequest(body: unknown): ChatRequest {
+export function decodeRequest(body: unknown, raw?: Buffer): ChatRequest {
   if (!isJsonObject(body)) throw new GatewayError('invalid_request', 'The request body must be a JSON object.');
   const parsed = requestBodySchema.safeParse(body);
   if (!parsed.success) throw errorFromZod(parsed.error, body);
@@ -46,7 +46,7 @@ export function decodeRequest(body: unknown): ChatRequest {
     // Responses streams always end with the usage in `response.completed`.
     includeUsage: true,
     warnings: [...warnings, ...requestWarnings(body, wire)],
-    source: { dialect: 'openai-responses', body, raw: Buffer.from(JSON.stringify(body)), headers: {} },
+    source: { dialect: 'openai-responses', body, raw: raw ?? Buffer.from(JSON.stringify(body)), headers: {} },
   };
 }
 

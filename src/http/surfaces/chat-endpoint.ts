@@ -46,11 +46,10 @@ export function chatEndpoint(context: SurfaceContext, { dialect, surface }: Surf
       const raw = await readBody(request, context.maxBodyBytes);
       const parsed = parseJsonBody(raw);
       const prepared = hooks === undefined ? { body: parsed } : await hooks.prepare(parsed, principal);
-      const chatRequest = dialect.decodeRequest(prepared.body);
+      // A prepared body is a new one: the caller's bytes no longer describe it.
+      const chatRequest = dialect.decodeRequest(prepared.body, prepared.body === parsed ? raw : undefined);
       model = chatRequest.model;
       stream = chatRequest.stream;
-      // A prepared body is a new one: the caller's bytes no longer describe it.
-      if (prepared.body === parsed) chatRequest.source.raw = raw;
       chatRequest.source.headers = forwardedHeaders(request.headers);
       if (via !== undefined) chatRequest.source.via = via;
       const agentName = AgentRuntime.agentName(chatRequest.model);

@@ -22,8 +22,8 @@ export function countTokensEndpoint(context: SurfaceContext, planner: RoutePlann
       const body = parseJsonBody(raw);
       // count_tokens takes the Messages body without max_tokens, which the decoder otherwise requires.
       const decodable = isJsonObject(body) && body.max_tokens === undefined ? { ...body, max_tokens: 1 } : body;
-      const chatRequest = dialect.decodeRequest(decodable);
-      chatRequest.source.raw = raw;
+      // The caller's own bytes go upstream (count_tokens takes no max_tokens).
+      const chatRequest = dialect.decodeRequest(decodable, raw);
       if (via !== undefined) chatRequest.source.via = via;
       const plan = planner.plan(chatRequest.model);
       void principal;
