@@ -11,22 +11,28 @@ import type { LimitState, RateLimitSnapshot } from '../canonical/rate-limits.js'
 export function rateLimitHeaders(dialect: DialectId, snapshot: RateLimitSnapshot | undefined, nowMs: number): Record<string, string> {
   const headers: Record<string, string> = {};
   if (snapshot === undefined) return headers;
-  const write = (kind: 'requests' | 'tokens', state: LimitState | undefined): void => {
-    if (state === undefined) return;
-    if (dialect === 'anthropic-messages') {
-      headers[`anthropic-ratelimit-${kind}-limit`] = String(state.limit);
-      headers[`anthropic-ratelimit-${kind}-remaining`] = String(state.remaining);
-      headers[`anthropic-ratelimit-${kind}-reset`] = new Date(nowMs + state.resetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    } else {
-      headers[`x-ratelimit-limit-${kind}`] = String(state.limit);
-      headers[`x-ratelimit-remaining-${kind}`] = String(state.remaining);
-      headers[`x-ratelimit-reset-${kind}`] = goDuration(state.resetMs);
-    }
-  };
-  write('requests', snapshot.requests);
-  write('tokens', snapshot.tokens);
+  const anthropic = dialect === 'anthropic-messages';
+  for (const kind of KINDS) {
+    const state: LimitState | undefined = snapshot[kind];
+    if (state === undefined) continue;
+    const names = anthropic ? ANTHROPIC_NAMES[kind] : OPENAI_NAMES[kind];
+    headers[names.limit] = String(state.limit);
+    headers[names.remaining] = String(state.remaining);
+    headers[names.reset] = anthropic ? new Date(nowMs + state.resetMs).toISOString().replace(/\.\d{3}Z$/, 'Z') : goDuration(state.resetMs);
+  }
   return headers;
 }
+
+// The names are built once: every governed answer carries six of them.
+const KINDS = ['requests', 'tokens'] as const;
+type LimitKind = (typeof KINDS)[number];
+type HeaderNames = Record<LimitKind, { limit: string; remaining: string; reset: string }>;
+const namesOf = (name: (kind: LimitKind, field: string) => string): HeaderNames =>
+  Object.fromEntries(
+    KINDS.map((kind) => [kind, { limit: name(kind, 'limit'), remaining: name(kind, 'remaining'), reset: name(kind, 'reset') }]),
+  ) as HeaderNames;
+const ANTHROPIC_NAMES = namesOf((kind, field) => `anthropic-ratelimit-${kind}-${field}`);
+const OPENAI_NAMES = namesOf((kind, field) => `x-ratelimit-${field}-${kind}`);
 
 /** OpenAI writes durations the way Go prints them: `20ms`, `1.5s`, `6m0s`. */
 export function goDuration(milliseconds: number): string {
