@@ -37,17 +37,7 @@ export interface LoggerOptions {
 
 /** Field names censored whatever their value, at the top of a line's fields and two levels into objects. */
 const CENSORED_FIELDS: ReadonlySet<string> = new Set([
-  'key',
-  'apiKey',
-  'api_key',
-  'secret',
-  'password',
-  'token',
-  'authorization',
-  'masterKey',
-  'adminKey',
-  'workerKey',
-  'x-api-key',
+  'key', 'apiKey', 'api_key', 'secret', 'password', 'token', 'authorization', 'masterKey', 'adminKey', 'workerKey', 'x-api-key',
 ]);
 const CENSORED_DEPTH = 2;
 const CENSOR = '[redacted]';
