@@ -69,9 +69,11 @@ export class RequestLogWriter {
     private readonly store: RequestLogStore,
     private readonly options: RequestLogWriterOptions = {},
   ) {
-    // Small batches with a turn of the event loop between them: the embedded store writes
-    // synchronously, and one long transaction would stall every request in flight.
-    this.maxBatch = options.maxBatch ?? 64;
+    // Batches with a turn of the event loop between them: the embedded store writes synchronously,
+    // and one long transaction would stall every request in flight. Each commit rewrites the last
+    // page of the table and of each of its ten indexes, so fewer, larger commits cost much less per
+    // record: 256 (about 3 ms of writing under load) instead of 64 was +10 % throughput (decision 58).
+    this.maxBatch = options.maxBatch ?? 256;
     this.maxBacklog = options.maxBacklog ?? 100_000;
     this.observers = options.observers ?? [];
     this.timer = setInterval(() => this.tick(), options.flushIntervalMs ?? 200);
