@@ -4,6 +4,7 @@ import { agentsMigration } from './migration-004-agents.js';
 import { secretsAndMcpMigration } from './migration-005-secrets-and-mcp.js';
 import { bootstrapKeyMigration } from './migration-006-bootstrap-key.js';
 import { adminConversationsMigration } from './migration-007-admin-conversations.js';
+import { requestLogIndexesMigration } from './migration-008-request-log-indexes.js';
 
 /**
  * Schema history. Written with Kysely's schema builder and portable types so that the PostgreSQL
@@ -126,4 +127,5 @@ export const migrations: Record<string, Migration> = {
   '005-secrets-and-mcp': secretsAndMcpMigration,
   '006-bootstrap-key': bootstrapKeyMigration,
   '007-admin-conversations': adminConversationsMigration,
+  '008-request-log-indexes': requestLogIndexesMigration,
 };
