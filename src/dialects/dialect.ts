@@ -13,10 +13,10 @@ import type { SseEvent } from './sse/sse-event.js';
 export interface Dialect {
   readonly id: DialectId;
 
-  /** Validates and normalizes a caller's body. Throws `GatewayError('invalid_request')` naming the bad field. */
   /**
-   * `raw`: the caller's bytes of `body`, when they are exactly it (passthrough relays them); without
-   * them the body is serialized once here.
+   * Validates and normalizes a caller's body. Throws `GatewayError('invalid_request')` naming the bad
+   * field. `raw`: the caller's bytes of `body`, when they are exactly it (passthrough relays them);
+   * without them the body is serialized once here.
    */
   decodeRequest(body: unknown, raw?: Buffer): ChatRequest;
 

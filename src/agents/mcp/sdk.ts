@@ -2,7 +2,7 @@ import type * as SdkModules from './sdk-modules.js';
 
 /**
  * The MCP SDK is loaded with the first MCP connection, not at start-up. Its protocol schemas (zod)
- * and JSON Schema validator are ~7 MB of heap that a gateway using no MCP tool would carry for
+ * and JSON Schema validator are about 4 MB of RSS that a gateway using no MCP tool would carry for
  * nothing (decision 55). Only types are imported statically from the SDK elsewhere.
  */
 export type McpSdk = typeof SdkModules;
