@@ -57,6 +57,18 @@ export default tseslint.config(
     },
   })),
   {
+    // The MCP SDK loads with the first MCP connection (decision 55): only its loader's modules may
+    // import it for real; everything else imports its types.
+    files: ['src/**/*.ts'],
+    ignores: ['src/agents/mcp/sdk-modules.ts', 'src/agents/mcp/stdio-transport.ts', 'src/agents/mcp/http-transport.ts', ...TEST_FILES],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'], allowTypeImports: true, message: 'Load the MCP SDK through agents/mcp/sdk.ts (decision 55); import only its types here.' }] },
+      ],
+    },
+  },
+  {
     // A driver may hand integers back as bigint whatever the row types say.
     files: ['src/store/sqlite/**/*.ts'],
     rules: { '@typescript-eslint/no-unnecessary-type-conversion': 'off' },
