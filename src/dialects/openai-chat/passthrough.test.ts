@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeRequest } from './decode-request.js';
 import { preparePassthrough } from './passthrough.js';
@@ -48,5 +49,23 @@ describe('preparePassthrough', () => {
       expect(prepared.stripUsageOnlyEvents).toBe(true);
       expect(JSON.parse(String(prepared.body))).toMatchObject({ model: 'other', stream_options: { include_usage: true } });
     }
+  });
+
+  it("asks a plain stream for usage inside the caller's own bytes, whatever their spacing and fields", () => {
+    // Fields Auxot does not read (`x_…`): the decoder validates the ones it knows.
+    const extra = fc.dictionary(fc.string({ maxLength: 6 }).map((key) => `x_${key}`), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+    const spacing = fc.constantFrom('', ' ', '\n', ' \r\n\t');
+    fc.assert(
+      fc.property(extra, fc.constantFrom(undefined, 0, 2, '\t'), spacing, (fields, indent, lead) => {
+        const body = { model: 'm', stream: true, messages: [{ role: 'user', content: 'hi "there"' }], ...fields };
+        const request = arrived(lead + JSON.stringify(body, null, indent));
+        const prepared = preparePassthrough(request, 'm');
+        expect(prepared.stripUsageOnlyEvents).toBe(true);
+        expect(Buffer.isBuffer(prepared.body)).toBe(true);
+        expect(String(prepared.body)).toContain(String(request.source.raw).slice(lead.length + 1));
+        expect(JSON.parse(String(prepared.body))).toEqual({ ...body, stream_options: { include_usage: true } });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
