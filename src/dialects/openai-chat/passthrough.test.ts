@@ -53,7 +53,11 @@ describe('preparePassthrough', () => {
 
   it("asks a plain stream for usage inside the caller's own bytes, whatever their spacing and fields", () => {
     // Fields Auxot does not read (`x_…`): the decoder validates the ones it knows.
-    const extra = fc.dictionary(fc.string({ maxLength: 6 }).map((key) => `x_${key}`), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+    const extra = fc.dictionary(
+      fc.string({ maxLength: 6 }).map((key) => `x_${key}`),
+      fc.jsonValue({ maxDepth: 2 }),
+      { maxKeys: 4 },
+    );
     const spacing = fc.constantFrom('', ' ', '\n', ' \r\n\t');
     fc.assert(
       fc.property(extra, fc.constantFrom(undefined, 0, 2, '\t'), spacing, (fields, indent, lead) => {
