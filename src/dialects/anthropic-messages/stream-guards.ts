@@ -9,6 +9,8 @@ import type {
   textDeltaSchema,
   textStartSchema,
 } from './stream-schema.js';
+import { isJsonObject } from '../../canonical/json.js';
+import { isNullish, isNullishNumber, isNullishString, isSafeInteger } from './guard-values.js';
 import type { WireUsage } from './usage.js';
 
 /**
@@ -19,61 +21,57 @@ import type { WireUsage } from './usage.js';
  * (stream-guards.test.ts holds them to that over arbitrary values), so a value a check refuses
  * still goes through the schema, which accepts it or names exactly what is wrong with it.
  */
-type WireObject = Record<string, unknown>;
 
-const isObject = (value: unknown): value is WireObject => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isNullishString = (value: unknown): boolean => value === undefined || value === null || typeof value === 'string';
-const isNullishNumber = (value: unknown): boolean => value === undefined || value === null || (typeof value === 'number' && Number.isFinite(value));
-/** `z.number().int().nonnegative()`: zod's `int` is a safe integer. */
-const isBlockIndex = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+/** `z.number().int().nonnegative()`. */
+const isBlockIndex = (value: unknown): value is number => isSafeInteger(value) && value >= 0;
 
 export function isWireUsage(value: unknown): value is WireUsage {
-  if (!isObject(value)) return false;
+  if (!isJsonObject(value)) return false;
   const details = value.output_tokens_details;
   return (
     isNullishNumber(value.input_tokens) &&
     isNullishNumber(value.output_tokens) &&
     isNullishNumber(value.cache_creation_input_tokens) &&
     isNullishNumber(value.cache_read_input_tokens) &&
-    (details === undefined || details === null || (isObject(details) && isNullishNumber(details.thinking_tokens)))
+    (isNullish(details) || (isJsonObject(details) && isNullishNumber(details.thinking_tokens)))
   );
 }
 
-const isNullishUsage = (value: unknown): boolean => value === undefined || value === null || isWireUsage(value);
+const isNullishUsage = (value: unknown): boolean => isNullish(value) || isWireUsage(value);
 
 export function isMessageStart(value: unknown): value is z.infer<typeof messageStartSchema> {
-  if (!isObject(value) || !isObject(value.message)) return false;
+  if (!isJsonObject(value) || !isJsonObject(value.message)) return false;
   const { message } = value;
   return typeof message.id === 'string' && typeof message.model === 'string' && isNullishUsage(message.usage);
 }
 
 export function isContentBlockStart(value: unknown): value is z.infer<typeof contentBlockStartSchema> {
-  return isObject(value) && isBlockIndex(value.index) && isObject(value.content_block) && typeof value.content_block.type === 'string';
+  return isJsonObject(value) && isBlockIndex(value.index) && isJsonObject(value.content_block) && typeof value.content_block.type === 'string';
 }
 
 export function isTextStart(value: unknown): value is z.infer<typeof textStartSchema> {
-  return isObject(value) && isNullishString(value.text);
+  return isJsonObject(value) && isNullishString(value.text);
 }
 
 export function isContentBlockDelta(value: unknown): value is z.infer<typeof contentBlockDeltaSchema> {
-  return isObject(value) && isBlockIndex(value.index) && isObject(value.delta) && typeof value.delta.type === 'string';
+  return isJsonObject(value) && isBlockIndex(value.index) && isJsonObject(value.delta) && typeof value.delta.type === 'string';
 }
 
 export function isTextDelta(value: unknown): value is z.infer<typeof textDeltaSchema> {
-  return isObject(value) && typeof value.text === 'string';
+  return isJsonObject(value) && typeof value.text === 'string';
 }
 
 export function isInputJsonDelta(value: unknown): value is z.infer<typeof inputJsonDeltaSchema> {
-  return isObject(value) && typeof value.partial_json === 'string';
+  return isJsonObject(value) && typeof value.partial_json === 'string';
 }
 
 export function isContentBlockStop(value: unknown): value is z.infer<typeof contentBlockStopSchema> {
-  return isObject(value) && isBlockIndex(value.index);
+  return isJsonObject(value) && isBlockIndex(value.index);
 }
 
 export function isMessageDelta(value: unknown): value is z.infer<typeof messageDeltaSchema> {
-  if (!isObject(value)) return false;
+  if (!isJsonObject(value)) return false;
   const { delta } = value;
-  const deltaOk = delta === undefined || delta === null || (isObject(delta) && isNullishString(delta.stop_reason) && isNullishString(delta.stop_sequence));
+  const deltaOk = isNullish(delta) || (isJsonObject(delta) && isNullishString(delta.stop_reason) && isNullishString(delta.stop_sequence));
   return deltaOk && isNullishUsage(value.usage);
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { isJsonObject } from '../../canonical/json.js';
+import { isFiniteNumber, isNonEmptyString, isNullish, isNullishString, isSafeInteger } from './guard-values.js';
 import type { customToolSchema, messageSchema, requestSchema, textBlockSchema, toolResultBlockSchema, toolUseBlockSchema } from './wire-schema.js';
 
 /**
@@ -9,20 +10,12 @@ import type { customToolSchema, messageSchema, requestSchema, textBlockSchema, t
  * its schema in wire-schema.ts admits (wire-guards.test.ts holds them to that); anything else goes
  * through the schema, which accepts it or names the field at fault as before.
  */
-type WireObject = Record<string, unknown>;
-
-const isObject = (value: unknown): value is WireObject => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isNullish = (value: unknown): value is null | undefined => value === undefined || value === null;
-const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-/** zod's `int` is a safe integer. */
-const isSafeInteger = (value: unknown): value is number => Number.isSafeInteger(value);
 
 /** `contentSchema`: a string, or an array of objects that each have a string `type`. */
 function isContent(value: unknown): boolean {
   if (typeof value === 'string') return true;
   if (!Array.isArray(value)) return false;
-  for (const block of value) if (!isObject(block) || typeof block.type !== 'string') return false;
+  for (const block of value) if (!isJsonObject(block) || typeof block.type !== 'string') return false;
   return true;
 }
 
@@ -33,7 +26,7 @@ function isStringArray(value: unknown): boolean {
 }
 
 export function isRequest(value: unknown): value is z.infer<typeof requestSchema> {
-  if (!isObject(value)) return false;
+  if (!isJsonObject(value)) return false;
   const { metadata } = value;
   return (
     isNonEmptyString(value.model) &&
@@ -47,26 +40,26 @@ export function isRequest(value: unknown): value is z.infer<typeof requestSchema
     (isNullish(value.temperature) || isFiniteNumber(value.temperature)) &&
     (isNullish(value.top_p) || isFiniteNumber(value.top_p)) &&
     (isNullish(value.top_k) || (isSafeInteger(value.top_k) && value.top_k >= 0)) &&
-    (isNullish(metadata) || (isObject(metadata) && (isNullish(metadata.user_id) || typeof metadata.user_id === 'string'))) &&
+    (isNullish(metadata) || (isJsonObject(metadata) && isNullishString(metadata.user_id))) &&
     (isNullish(value.stream) || typeof value.stream === 'boolean')
   );
 }
 
 export function isMessage(value: unknown): value is z.infer<typeof messageSchema> {
-  return isObject(value) && (value.role === 'user' || value.role === 'assistant' || value.role === 'system') && isContent(value.content);
+  return isJsonObject(value) && (value.role === 'user' || value.role === 'assistant' || value.role === 'system') && isContent(value.content);
 }
 
 export function isTextBlock(value: unknown): value is z.infer<typeof textBlockSchema> {
-  return isObject(value) && value.type === 'text' && typeof value.text === 'string';
+  return isJsonObject(value) && value.type === 'text' && typeof value.text === 'string';
 }
 
 export function isToolUseBlock(value: unknown): value is z.infer<typeof toolUseBlockSchema> {
-  return isObject(value) && value.type === 'tool_use' && isNonEmptyString(value.id) && isNonEmptyString(value.name) && isJsonObject(value.input);
+  return isJsonObject(value) && value.type === 'tool_use' && isNonEmptyString(value.id) && isNonEmptyString(value.name) && isJsonObject(value.input);
 }
 
 export function isToolResultBlock(value: unknown): value is z.infer<typeof toolResultBlockSchema> {
   return (
-    isObject(value) &&
+    isJsonObject(value) &&
     value.type === 'tool_result' &&
     isNonEmptyString(value.tool_use_id) &&
     (isNullish(value.content) || isContent(value.content)) &&
@@ -75,14 +68,9 @@ export function isToolResultBlock(value: unknown): value is z.infer<typeof toolR
 }
 
 export function isToolKind(value: unknown): value is { type?: string | null } {
-  return isObject(value) && (isNullish(value.type) || typeof value.type === 'string');
+  return isJsonObject(value) && isNullishString(value.type);
 }
 
 export function isCustomTool(value: unknown): value is z.infer<typeof customToolSchema> {
-  return (
-    isObject(value) &&
-    isNonEmptyString(value.name) &&
-    (isNullish(value.description) || typeof value.description === 'string') &&
-    isJsonObject(value.input_schema)
-  );
+  return isJsonObject(value) && isNonEmptyString(value.name) && isNullishString(value.description) && isJsonObject(value.input_schema);
 }
