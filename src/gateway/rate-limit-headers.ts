@@ -23,16 +23,16 @@ export function rateLimitHeaders(dialect: DialectId, snapshot: RateLimitSnapshot
   return headers;
 }
 
-// The names are built once: every governed answer carries six of them.
+// Written out once: every governed answer carries six of them.
 const KINDS = ['requests', 'tokens'] as const;
-type LimitKind = (typeof KINDS)[number];
-type HeaderNames = Record<LimitKind, { limit: string; remaining: string; reset: string }>;
-const namesOf = (name: (kind: LimitKind, field: string) => string): HeaderNames =>
-  Object.fromEntries(
-    KINDS.map((kind) => [kind, { limit: name(kind, 'limit'), remaining: name(kind, 'remaining'), reset: name(kind, 'reset') }]),
-  ) as HeaderNames;
-const ANTHROPIC_NAMES = namesOf((kind, field) => `anthropic-ratelimit-${kind}-${field}`);
-const OPENAI_NAMES = namesOf((kind, field) => `x-ratelimit-${field}-${kind}`);
+const ANTHROPIC_NAMES = {
+  requests: { limit: 'anthropic-ratelimit-requests-limit', remaining: 'anthropic-ratelimit-requests-remaining', reset: 'anthropic-ratelimit-requests-reset' },
+  tokens: { limit: 'anthropic-ratelimit-tokens-limit', remaining: 'anthropic-ratelimit-tokens-remaining', reset: 'anthropic-ratelimit-tokens-reset' },
+};
+const OPENAI_NAMES = {
+  requests: { limit: 'x-ratelimit-limit-requests', remaining: 'x-ratelimit-remaining-requests', reset: 'x-ratelimit-reset-requests' },
+  tokens: { limit: 'x-ratelimit-limit-tokens', remaining: 'x-ratelimit-remaining-tokens', reset: 'x-ratelimit-reset-tokens' },
+};
 
 /** OpenAI writes durations the way Go prints them: `20ms`, `1.5s`, `6m0s`. */
 export function goDuration(milliseconds: number): string {

@@ -71,7 +71,7 @@ export class RequestLogWriter {
   ) {
     // Batches with a turn of the event loop between them: the embedded store writes synchronously,
     // and one long transaction would stall every request in flight. Each commit rewrites the last
-    // page of the table and of each of its ten indexes, so fewer, larger commits cost much less per
+    // pages of the table and of each of its indexes, so fewer, larger commits cost much less per
     // record: 256 (about 3 ms of writing under load) instead of 64 was +10 % throughput (decision 58).
     this.maxBatch = options.maxBatch ?? 256;
     this.maxBacklog = options.maxBacklog ?? 100_000;
