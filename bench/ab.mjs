@@ -67,6 +67,8 @@ try {
   const rps = names.map(() => []);
   const bareRps = [];
   const cpu = names.map(() => []);
+  // Streaming: the first byte's p50 over the same round's bare proxy's, in ms.
+  const firstByte = names.map(() => []);
   const targets = [{ pid: bare.child.pid, v: undefined }, ...variants.map((v) => ({ pid: v.pid, v }))];
   for (let r = 0; r < rounds; r++) {
     const order = targets.map((_, i) => (i + r) % targets.length);
@@ -75,12 +77,13 @@ try {
       const c0 = cpuMs(targets[i].pid);
       const x = await load({ ...spec(targets[i].v), concurrency: conc, warmup: 200, durationMs: dur });
       if (x.errors) throw new Error('errors ' + x.errors);
-      got[i] = { rps: x.requestsPerSecond, cpu: ((cpuMs(targets[i].pid) - c0) * 1000) / (x.count + 200) };
+      got[i] = { rps: x.requestsPerSecond, cpu: ((cpuMs(targets[i].pid) - c0) * 1000) / (x.count + 200), firstByte: x.firstByteP50 };
     }
     for (const [i] of targets.entries()) {
       if (i === 0) bareRps.push(got[0].rps);
       rps[i].push(got[i].rps / got[0].rps);
       cpu[i].push(got[i].cpu / got[0].cpu);
+      firstByte[i].push(got[i].firstByte - got[0].firstByte);
     }
     console.error(
       `round ${r + 1}: bare ${got[0].rps.toFixed(0)} rps ${got[0].cpu.toFixed(0)}us ` +
@@ -94,7 +97,8 @@ try {
   for (const [i, n] of names.entries())
     if (i > 0)
       console.log(
-        `${label(n).padEnd(12)} rps ratio median ${median(rps[i]).toFixed(3)}  cpu/bare median ${median(cpu[i]).toFixed(3)} (=${(1 / median(cpu[i])).toFixed(3)}x)`,
+        `${label(n).padEnd(12)} rps ratio median ${median(rps[i]).toFixed(3)}  cpu/bare median ${median(cpu[i]).toFixed(3)} (=${(1 / median(cpu[i])).toFixed(3)}x)` +
+          (process.env.AB_STREAM === '1' ? `  first byte over bare median ${median(firstByte[i]).toFixed(3)} ms` : ''),
       );
 } finally {
   stopAll();
