@@ -5,6 +5,8 @@ import type { ResponseSink } from '../gateway/response-sink.js';
 export class NodeResponseSink implements ResponseSink {
   private hasCommitted = false;
   private peerGone = false;
+  /** An event stream's headers wait to go out with its first chunk, which then goes out at once. */
+  private sendFirstChunkNow = false;
   private waitingForDrain: Array<() => void> = [];
   private readonly hangUp = new AbortController();
 
@@ -44,13 +46,29 @@ export class NodeResponseSink implements ResponseSink {
     if (this.committed || this.closed) return;
     this.hasCommitted = true;
     this.response.writeHead(status, headers);
-    // Event streams must reach the caller now, not with the first token.
-    if (headers['content-type']?.startsWith('text/event-stream') === true) this.response.flushHeaders();
+    if (headers['content-type']?.startsWith('text/event-stream') === true) {
+      // An event stream's headers must reach the caller now, not with a later token. They go out
+      // with the first chunk if one is written in this tick (one packet instead of two), else alone.
+      // (`headersSent` is true from `writeHead` on, whether or not they went out.)
+      this.sendFirstChunkNow = true;
+      process.nextTick(() => {
+        if (!this.sendFirstChunkNow) return;
+        this.sendFirstChunkNow = false;
+        if (!this.closed && !this.response.writableEnded) this.response.flushHeaders();
+      });
+    }
   }
 
   write(chunk: string | Buffer): Promise<void> | undefined {
     if (this.closed || this.response.writableEnded) return undefined;
-    if (this.response.write(chunk)) return undefined;
+    const accepted = this.response.write(chunk);
+    if (this.sendFirstChunkNow) {
+      // Node corks a response's writes until the next tick; the first chunk (the caller's first
+      // byte) should not wait for the rest of its upstream read to be decoded and written.
+      this.sendFirstChunkNow = false;
+      this.response.uncork();
+    }
+    if (accepted) return undefined;
     return new Promise((resolve) => this.waitingForDrain.push(resolve));
   }
 

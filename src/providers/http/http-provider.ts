@@ -150,6 +150,7 @@ export class HttpProvider implements Provider {
         keepRaw: passthrough,
         stripUsageOnly: prepared?.stripUsageOnlyEvents ?? false,
         maxEventBytes: this.dependencies.limits.maxEventBytes,
+        firstAnswerAlone: request.stream,
       });
       return {
         type: 'stream',

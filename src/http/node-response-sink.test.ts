@@ -1,0 +1,60 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { Agent, request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NodeResponseSink } from './node-response-sink.js';
+
+const SSE = { 'content-type': 'text/event-stream; charset=utf-8' };
+
+let server: Server | undefined;
+let agent: Agent | undefined;
+afterEach(async () => {
+  await agent?.destroy();
+  server?.closeAllConnections();
+  server?.close();
+});
+
+/** A real server on loopback whose handler gets each response as a sink. */
+async function serve(handle: (sink: NodeResponseSink, response: ServerResponse) => void): Promise<string> {
+  server = createServer((_request, response) => handle(new NodeResponseSink(response), response));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  agent = new Agent();
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('NodeResponseSink', () => {
+  it("hands an event stream's headers and first chunk to the socket at once, before the rest of the tick's writes", async () => {
+    let queuedAfterFirst: number | undefined;
+    let headersSentAfterFirst: boolean | undefined;
+    const origin = await serve((sink, response) => {
+      sink.commit(200, SSE);
+      sink.write('data: first\n\n');
+      // Node corks a response's writes until the next tick; the first one must not wait for that.
+      queuedAfterFirst = response.socket?.writableLength;
+      headersSentAfterFirst = response.headersSent;
+      sink.write('data: second\n\n');
+      sink.end();
+    });
+    const answer = await request(origin, { dispatcher: agent });
+    expect(await answer.body.text()).toBe('data: first\n\ndata: second\n\n');
+    expect(headersSentAfterFirst).toBe(true);
+    expect(queuedAfterFirst).toBe(0);
+  });
+
+  it("sends an event stream's headers on their own when nothing is written in the same tick", async () => {
+    let sink: NodeResponseSink | undefined;
+    const origin = await serve((committed) => {
+      committed.commit(200, SSE);
+      sink = committed;
+    });
+    // Resolves on the response's headers: the server has written no chunk and has not ended.
+    const answer = await request(origin, { dispatcher: agent });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['content-type']).toBe(SSE['content-type']);
+    sink?.write('data: later\n\n');
+    sink?.end();
+    expect(await answer.body.text()).toBe('data: later\n\n');
+  });
+});
