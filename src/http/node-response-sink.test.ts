@@ -30,11 +30,11 @@ describe('NodeResponseSink', () => {
     let headersSentAfterFirst: boolean | undefined;
     const origin = await serve((sink, response) => {
       sink.commit(200, SSE);
-      sink.write('data: first\n\n');
+      void sink.write('data: first\n\n');
       // Node corks a response's writes until the next tick; the first one must not wait for that.
       queuedAfterFirst = response.socket?.writableLength;
       headersSentAfterFirst = response.headersSent;
-      sink.write('data: second\n\n');
+      void sink.write('data: second\n\n');
       sink.end();
     });
     const answer = await request(origin, { dispatcher: agent });
@@ -53,7 +53,7 @@ describe('NodeResponseSink', () => {
     const answer = await request(origin, { dispatcher: agent });
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['content-type']).toBe(SSE['content-type']);
-    sink?.write('data: later\n\n');
+    void sink?.write('data: later\n\n');
     sink?.end();
     expect(await answer.body.text()).toBe('data: later\n\n');
   });
