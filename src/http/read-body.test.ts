@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ async function serve(limit: number, onRead: (served: Served) => void): Promise<n
         served.error = error;
       }
       if (served.body !== undefined) {
-        if (!request.readableEnded) await once(request as IncomingMessage, 'end');
+        if (!request.readableEnded) await once(request, 'end');
         served.ended = request.readableEnded;
       }
       onRead(served);
