@@ -1,27 +1,23 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeResponseSink } from './node-response-sink.js';
+import { listenOnLoopback, type LoopbackServer } from './test-support/loopback-server.js';
 
 const SSE = { 'content-type': 'text/event-stream; charset=utf-8' };
 
-let server: Server | undefined;
+let server: LoopbackServer | undefined;
 let agent: Agent | undefined;
 afterEach(async () => {
   await agent?.destroy();
-  server?.closeAllConnections();
   server?.close();
 });
 
 /** A real server on loopback whose handler gets each response as a sink. */
 async function serve(handle: (sink: NodeResponseSink, response: ServerResponse) => void): Promise<string> {
-  server = createServer((_request, response) => handle(new NodeResponseSink(response), response));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  server = await listenOnLoopback((_request, response) => handle(new NodeResponseSink(response), response));
   agent = new Agent();
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return server.origin;
 }
 
 describe('NodeResponseSink', () => {

@@ -1,15 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../canonical/gateway-error.js';
 import { readBody } from './read-body.js';
+import { listenOnLoopback, type LoopbackServer } from './test-support/loopback-server.js';
 
-let server: Server | undefined;
+let server: LoopbackServer | undefined;
 const sockets: Socket[] = [];
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.destroy();
-  server?.closeAllConnections();
   server?.close();
 });
 
@@ -24,7 +23,7 @@ interface Served {
 
 /** A real server whose handler waits a tick (as the chat endpoint waits for authentication), then reads the body. */
 async function serve(limit: number, onRead: (served: Served) => void): Promise<number> {
-  server = createServer((request, response) => {
+  server = await listenOnLoopback((request, response) => {
     void (async () => {
       await Promise.resolve();
       const served: Served = {};
@@ -42,9 +41,7 @@ async function serve(limit: number, onRead: (served: Served) => void): Promise<n
       response.end(served.body === undefined ? 'refused' : `got ${served.body.length}`);
     })();
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
+  return server.port;
 }
 
 /** A raw client, so a test decides which bytes go in which packet. */
@@ -92,7 +89,7 @@ describe('readBody', () => {
     const { socket, answers } = await client(port);
     let headersRead: () => void = () => undefined;
     const reading = new Promise<void>((resolve) => (headersRead = resolve));
-    server?.once('request', () => headersRead());
+    server?.server.once('request', () => headersRead());
     socket.write(post('', 'content-length: 10\r\n'));
     await reading;
     socket.write('01234');

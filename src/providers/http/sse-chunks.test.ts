@@ -1,10 +1,10 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAiChatDialect } from '../../dialects/openai-chat/index.js';
+import { listenOnLoopback, type LoopbackServer } from '../../http/test-support/loopback-server.js';
 import { newId } from '../../platform/ids.js';
 import type { StreamChunk } from '../provider.js';
 import { sseChunks } from './sse-chunks.js';
@@ -13,21 +13,18 @@ const dialect = createOpenAiChatDialect({ nowSeconds: () => 1, newId });
 const frame = (content: string): string =>
   `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
 
-let server: Server | undefined;
+let server: LoopbackServer | undefined;
 let agent: Agent | undefined;
 afterEach(async () => {
   await agent?.destroy();
-  server?.closeAllConnections();
   server?.close();
 });
 
 /** A real upstream on loopback; `answer` writes each response. */
 async function upstream(answer: (response: ServerResponse) => void): Promise<{ origin: string }> {
-  server = createServer((_request, response) => answer(response));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  server = await listenOnLoopback((_request, response) => answer(response));
   agent = new Agent();
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return { origin: server.origin };
 }
 
 async function read(origin: string, firstAnswerAlone = false): Promise<{ chunks: StreamChunk[]; body: Readable }> {
