@@ -1,3 +1,5 @@
+// First, so V8 is tuned before anything else runs (src/platform/v8-tuning.ts).
+import './platform/v8-tuning.js';
 import { readFileSync } from 'node:fs';
 import { StartupError } from './app/startup-error.js';
 import type { CliContext } from './cli/cli-context.js';
