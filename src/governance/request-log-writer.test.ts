@@ -23,6 +23,25 @@ async function switchableStore(): Promise<{ repository: RequestLogStore & { fail
   return { repository, count: async () => (await store.requestLog.list({ orgId: 'org_1', limit: 10_000 })).length };
 }
 
+/** Two turns of the event loop: long enough for a flush scheduled with setImmediate to have run. */
+async function twoTurns(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** The store, telling `onCommit` after each transaction it completes. */
+function watched(repository: RequestLogStore, onCommit: () => void): RequestLogStore {
+  return {
+    requestLog: repository.requestLog,
+    usage: repository.usage,
+    requestBodies: repository.requestBodies,
+    transaction: async (work) => {
+      const result = await repository.transaction(work);
+      onCommit();
+      return result;
+    },
+  };
+}
+
 describe('RequestLogWriter', () => {
   it('writes every appended record, in small batches, off the caller', async () => {
     const { repository, count } = await switchableStore();
@@ -91,5 +110,72 @@ describe('RequestLogWriter', () => {
     await writer.flush();
     expect(writer.stats()).toEqual({ backlog: 0, dropped: 0, writeErrors: 1, written: 2, failing: undefined });
     await writer.close();
+  });
+
+  it('writes a full batch on the next turn instead of waiting for the timer', async () => {
+    const { repository, count } = await switchableStore();
+    let commits = 0;
+    let committed: () => void = () => undefined;
+    const firstCommit = new Promise<void>((resolve) => (committed = resolve));
+    const writer = new RequestLogWriter(
+      watched(repository, () => {
+        commits++;
+        committed();
+      }),
+      { flushIntervalMs: 60_000, maxBatch: 16 },
+    );
+    for (let index = 0; index < 15; index++) writer.append(record(`req_${index}`, index));
+    await twoTurns();
+    expect(commits).toBe(0);
+    writer.append(record('req_15', 15));
+    expect(commits).toBe(0);
+    await firstCommit;
+    expect(commits).toBe(1);
+    expect(await count()).toBe(16);
+    await writer.close();
+  });
+
+  it('leaves the records past the last full batch for the next batch or flush', async () => {
+    const { repository, count } = await switchableStore();
+    let committed: () => void = () => undefined;
+    const firstCommit = new Promise<void>((resolve) => (committed = resolve));
+    const writer = new RequestLogWriter(
+      watched(repository, () => committed()),
+      { flushIntervalMs: 60_000, maxBatch: 4 },
+    );
+    for (let index = 0; index < 6; index++) writer.append(record(`req_${index}`, index));
+    await firstCommit;
+    await twoTurns();
+    expect(await count()).toBe(4);
+    expect(writer.backlog).toBe(2);
+    await writer.flush();
+    expect(await count()).toBe(6);
+    await writer.close();
+  });
+
+  it("leaves a failing store to the timer's back-off, however full the batch", async () => {
+    const { repository, count } = await switchableStore();
+    const errors: unknown[] = [];
+    let failed: () => void = () => undefined;
+    const firstFailure = new Promise<void>((resolve) => (failed = resolve));
+    const writer = new RequestLogWriter(repository, {
+      flushIntervalMs: 60_000,
+      maxBatch: 2,
+      onError: (error) => {
+        errors.push(error);
+        failed();
+      },
+    });
+    repository.failing = true;
+    writer.append(record('req_a', 1));
+    writer.append(record('req_b', 2));
+    await firstFailure;
+    writer.append(record('req_c', 3));
+    writer.append(record('req_d', 4));
+    await twoTurns();
+    expect(errors).toHaveLength(1);
+    repository.failing = false;
+    await writer.close();
+    expect(await count()).toBe(4);
   });
 });
