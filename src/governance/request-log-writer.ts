@@ -65,10 +65,10 @@ export class RequestLogWriter {
   private backoffTicks = 0;
   private ticksToSkip = 0;
   private batchFlushScheduled = false;
-  /** Records appended and records that left the queue (written or dropped), since start. */
-  private appended = 0;
-  private removed = 0;
-  /** A flush writes the records appended before it (`appended` then), a partial batch included. */
+  /**
+   * A flush writes the records appended before it, a partial batch included: it is done once
+   * this many records have left the queue (written or dropped) since start.
+   */
   private flushUpTo = 0;
 
   constructor(
@@ -93,10 +93,8 @@ export class RequestLogWriter {
 
   append(record: RequestLogRecord, principal?: Principal, body?: RequestBodyRecord): void {
     this.queue.push({ record, body });
-    this.appended++;
     if (this.queue.length > this.maxBacklog) {
       this.queue.shift();
-      this.removed++;
       this.dropped++;
     }
     if (this.queue.length >= this.maxBatch) this.scheduleBatchFlush();
@@ -105,7 +103,7 @@ export class RequestLogWriter {
 
   /** Writes everything queued so far; concurrent callers share one flush. */
   flush(): Promise<void> {
-    this.flushUpTo = this.appended;
+    this.flushUpTo = this.leftQueue() + this.queue.length;
     return this.startDrain();
   }
 
@@ -149,6 +147,11 @@ export class RequestLogWriter {
     });
   }
 
+  /** Records that have left the queue since start, written or dropped. */
+  private leftQueue(): number {
+    return this.written + this.dropped;
+  }
+
   private startDrain(): Promise<void> {
     this.flushing ??= this.drain().finally(() => {
       this.flushing = undefined;
@@ -163,7 +166,7 @@ export class RequestLogWriter {
    * one paired A/B than leaving them for the next full batch or tick.
    */
   private async drain(): Promise<void> {
-    while (this.queue.length >= this.maxBatch || (this.queue.length > 0 && this.removed < this.flushUpTo)) {
+    while (this.queue.length >= this.maxBatch || (this.queue.length > 0 && this.leftQueue() < this.flushUpTo)) {
       const batch = this.queue.slice(0, this.maxBatch);
       const records = batch.map((queued) => queued.record);
       const bodies = batch.flatMap((queued) => (queued.body === undefined ? [] : [queued.body]));
@@ -182,7 +185,6 @@ export class RequestLogWriter {
         return;
       }
       this.written += batch.length;
-      this.removed += batch.length;
       this.failing = undefined;
       this.backoffTicks = 0;
       this.queue = this.queue.slice(batch.length);
