@@ -33,14 +33,33 @@ interface CancelCase {
 
 const CASES: CancelCase[] = [
   { label: 'openai SDK stream, upstream silent before headers', caller: 'openai-sdk', upstream: 'openai', stream: true, phase: 'before-first-byte' },
-  { label: 'anthropic SDK non-stream, upstream silent before headers', caller: 'anthropic-sdk', upstream: 'anthropic', stream: false, phase: 'before-first-byte' },
-  { label: 'openai SDK non-stream → anthropic, upstream silent before headers', caller: 'openai-sdk', upstream: 'anthropic', stream: false, phase: 'before-first-byte' },
+  {
+    label: 'anthropic SDK non-stream, upstream silent before headers',
+    caller: 'anthropic-sdk',
+    upstream: 'anthropic',
+    stream: false,
+    phase: 'before-first-byte',
+  },
+  {
+    label: 'openai SDK non-stream → anthropic, upstream silent before headers',
+    caller: 'openai-sdk',
+    upstream: 'anthropic',
+    stream: false,
+    phase: 'before-first-byte',
+  },
   { label: 'openai SDK stream → anthropic (translated), mid-stream', caller: 'openai-sdk', upstream: 'anthropic', stream: true, phase: 'mid-answer' },
   { label: 'openai SDK stream → openai (passthrough), mid-stream', caller: 'openai-sdk', upstream: 'openai', stream: true, phase: 'mid-answer' },
   { label: 'anthropic SDK stream → openai (translated), mid-stream', caller: 'anthropic-sdk', upstream: 'openai', stream: true, phase: 'mid-answer' },
   { label: 'raw fetch stream → anthropic (passthrough), mid-stream', caller: 'raw-fetch', upstream: 'anthropic', stream: true, phase: 'mid-answer' },
   { label: 'openai SDK non-stream → anthropic, mid-answer (collecting)', caller: 'openai-sdk', upstream: 'anthropic', stream: false, phase: 'mid-answer' },
   { label: 'anthropic SDK non-stream → anthropic (passthrough), mid-body', caller: 'anthropic-sdk', upstream: 'anthropic', stream: false, phase: 'mid-answer' },
+  {
+    label: 'anthropic SDK non-stream → openai (translated, whole body), mid-body',
+    caller: 'anthropic-sdk',
+    upstream: 'openai',
+    stream: false,
+    phase: 'mid-answer',
+  },
 ];
 
 describe('cancellation', () => {
@@ -117,8 +136,10 @@ describe('cancellation', () => {
 
   it.each(CASES)('$label: the upstream request is aborted before its answer ends and the record says client_aborted', async (testCase) => {
     const upstream = gateway.upstreams[testCase.upstream];
-    // Translated calls always stream upstream; only a same-dialect non-streaming call gets a whole body.
-    const upstreamStreams = testCase.stream || (testCase.caller === 'openai-sdk') !== (testCase.upstream === 'openai');
+    // A non-streaming call gets a whole body unless it is translated with no budget (the OpenAI
+    // SDK sends none here; the Anthropic callers ask for 2000 tokens, within the whole-body bound).
+    const translated = (testCase.caller === 'openai-sdk') !== (testCase.upstream === 'openai');
+    const upstreamStreams = testCase.stream || (translated && testCase.caller === 'openai-sdk');
     const turn = upstreamStreams ? SLOW_STREAM : SLOW_BODY;
     upstream.enqueue(testCase.phase === 'before-first-byte' ? { kind: 'hang-before-headers' } : { kind: 'turn', turn });
     const before = new Set((await gateway.server.requestLog(500)).map((record) => record.id as string));

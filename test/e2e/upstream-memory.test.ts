@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuxotServe, type ServeProcess } from '../support/auxot-cli.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstreams/index.js';
+import { WHOLE_TRANSLATED_MAX_TOKENS } from '../../src/providers/http/http-provider.js';
 import { CHAT_PATHS, rawRequest } from './helpers/raw-http.js';
 
 const ADMIN_KEY = 'axk_memory-bound-owner-key-0123456789abcdefABCDEF';
@@ -110,12 +111,24 @@ describe('a non-streaming answer is bounded too', () => {
 
   it('refuses a translated answer collected past the bound and aborts the upstream stream', async () => {
     upstream.enqueue({ kind: 'turn', turn: { text: 'x'.repeat(300_000), fragmentChars: 1000, delayMs: 2 } });
-    const response = await rawRequest(gateway, CHAT_PATHS.anthropic, { body: { model: 'big-model', max_tokens: 100, messages: [{ role: 'user', content: 'long' }] } });
+    // A budget above the whole-body bound: the upstream streams and Auxot collects.
+    const body = { model: 'big-model', max_tokens: WHOLE_TRANSLATED_MAX_TOKENS + 1, messages: [{ role: 'user', content: 'long' }] };
+    const response = await rawRequest(gateway, CHAT_PATHS.anthropic, { body });
     expect(response.status).toBe(502);
     expect(response.json.error.message).toMatch(/exceeds the 100000-byte limit/);
     const sent = upstream.requests.at(-1);
     if (sent === undefined) throw new Error('no upstream request');
     await upstream.waitForAbort(sent);
+  });
+
+  it('refuses a whole upstream body past the bound (translated, small budget)', async () => {
+    upstream.enqueue({ kind: 'turn', turn: { text: 'z'.repeat(300_000) } });
+    const response = await rawRequest(gateway, CHAT_PATHS.anthropic, {
+      body: { model: 'big-model', max_tokens: 100, messages: [{ role: 'user', content: 'long' }] },
+    });
+    expect(upstream.requests.at(-1)?.body).toMatchObject({ stream: false });
+    expect(response.status).toBe(502);
+    expect(response.json.error).toMatchObject({ type: 'api_error', message: expect.stringMatching(/larger than 100000 bytes/) as string });
   });
 
   it('refuses a whole upstream body past the bound (same-dialect passthrough)', async () => {

@@ -41,6 +41,15 @@ const STREAM_FIRST_BYTE_TIMEOUT_MS = 120_000;
 const WHOLE_ANSWER_TIMEOUT_MS = 600_000;
 const IDLE_TIMEOUT_MS = 120_000;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/**
+ * The largest output budget for which a translated call that does not stream asks its upstream for
+ * one body, which costs a fifth less CPU to translate than the stream's events (decision 64). Above
+ * it, or with no budget, the upstream streams and Auxot collects the answer: a long generation then
+ * keeps bytes moving, so a stall shows within the idle timeout instead of the whole-answer one, and
+ * no upstream refuses it (Anthropic refuses non-streaming requests whose budget could take over ten
+ * minutes, about 21,333 tokens). 4,096 tokens take 410 s at 10 tokens/s, within the 600 s wait.
+ */
+export const WHOLE_TRANSLATED_MAX_TOKENS = 4096;
 
 /** A cloud API or any OpenAI-compatible server, reached over HTTP with undici. */
 export class HttpProvider implements Provider {
@@ -109,13 +118,13 @@ export class HttpProvider implements Provider {
     const { request } = call;
     const { dialect, path } = this.wireFor(request);
     const passthrough = request.source.dialect === dialect.id;
-    const upstreamStreams = passthrough ? request.stream : true;
+    const upstreamStreams = passthrough ? request.stream : translatedCallStreams(request);
     const prepared = passthrough ? dialect.preparePassthrough(request, call.model, { maxTokensField: this.profile.maxTokensField }) : undefined;
     const encoded = passthrough
       ? undefined
       : dialect.encodeRequest(request, {
           model: call.model,
-          stream: true,
+          stream: upstreamStreams,
           maxTokensField: this.profile.maxTokensField,
           defaultMaxOutputTokens: this.config.settings.defaultMaxOutputTokens,
         });
@@ -132,8 +141,7 @@ export class HttpProvider implements Provider {
         headers: this.headers(passthrough ? request.source.headers : {}, upstreamStreams, request.source.via, call.traceHeaders),
         body,
         signal: call.signal,
-        headersTimeout:
-          this.config.settings.firstByteTimeoutMs ?? (upstreamStreams ? STREAM_FIRST_BYTE_TIMEOUT_MS : WHOLE_ANSWER_TIMEOUT_MS),
+        headersTimeout: this.config.settings.firstByteTimeoutMs ?? (upstreamStreams ? STREAM_FIRST_BYTE_TIMEOUT_MS : WHOLE_ANSWER_TIMEOUT_MS),
         bodyTimeout: this.config.settings.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
       });
       if (response.statusCode >= 400) {
@@ -271,6 +279,12 @@ function parseJson(raw: Buffer, providerName: string): unknown {
   } catch (error) {
     throw new GatewayError('upstream_error', `Provider ${providerName} answered with invalid JSON`, { cause: error });
   }
+}
+
+/** Whether a translated call asks its upstream for a stream (see WHOLE_TRANSLATED_MAX_TOKENS). */
+function translatedCallStreams(request: ChatRequest): boolean {
+  if (request.stream) return true;
+  return request.maxOutputTokens === undefined || request.maxOutputTokens > WHOLE_TRANSLATED_MAX_TOKENS;
 }
 
 /** Calls `release` exactly once when the iteration finishes, fails or is abandoned. */
