@@ -38,8 +38,14 @@ export function parseUpstream<T>(schema: z.ZodType<T>, value: unknown, path: Wir
  * schema admits (held to it by a property test), so an admitted value is returned as it is and
  * anything else still meets the schema and its exact message (stream-guards.ts says why).
  */
-export function checkUpstream<T>(admits: (value: unknown) => value is T, schema: z.ZodType<T>, value: unknown, path: WirePath): T {
-  return admits(value) ? value : parseUpstream(schema, value, path);
+export function checkUpstream<T>(
+  admits: (value: unknown) => value is T,
+  schema: z.ZodType<T>,
+  value: unknown,
+  path: WirePath,
+  subject: 'event' | 'response' = 'event',
+): T {
+  return admits(value) ? value : parseUpstream(schema, value, path, subject);
 }
 
 /** Throws an `invalid_request` error about one field. */

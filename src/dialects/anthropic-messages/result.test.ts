@@ -148,11 +148,7 @@ describe('encodeResult', () => {
   });
 
   it('reports tool_use whenever a tool call is present, even when the upstream said stop', () => {
-    const body = encodeResult(
-      { ...base, content: [{ type: 'tool-call', callId: 'c', name: 'f', argumentsJson: '{}' }] },
-      request,
-      scriptedDeps(),
-    );
+    const body = encodeResult({ ...base, content: [{ type: 'tool-call', callId: 'c', name: 'f', argumentsJson: '{}' }] }, request, scriptedDeps());
     expect(body.stop_reason).toBe('tool_use');
   });
 
