@@ -1,4 +1,5 @@
 import { pino, stdSerializers, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { BatchedFdWriter } from './batched-fd-writer.js';
 import { formatPrettyLine } from './log-format.js';
 import { scrubSecrets } from './log-redaction.js';
 
@@ -37,7 +38,17 @@ export interface LoggerOptions {
 
 /** Field names censored whatever their value, at the top of a line's fields and two levels into objects. */
 const CENSORED_FIELDS: ReadonlySet<string> = new Set([
-  'key', 'apiKey', 'api_key', 'secret', 'password', 'token', 'authorization', 'masterKey', 'adminKey', 'workerKey', 'x-api-key',
+  'key',
+  'apiKey',
+  'api_key',
+  'secret',
+  'password',
+  'token',
+  'authorization',
+  'masterKey',
+  'adminKey',
+  'workerKey',
+  'x-api-key',
 ]);
 const CENSORED_DEPTH = 2;
 const CENSOR = '[redacted]';
@@ -65,20 +76,23 @@ export function createLogger(options: LoggerOptions | ((line: string) => void) =
 }
 
 /**
- * Lines to stderr without blocking the event loop. Writes to a pipe are synchronous in Node on
- * Linux, and one `write(2)` per request line cost about 7 % of the server's CPU under load; a
- * sonic-boom stream writes asynchronously, on libuv's thread pool. Each such write still costs
- * the event loop a hand-off and, on a busy core, two context switches, so lines are gathered
- * until 8 KiB are waiting (about twenty request lines) and a quiet server's lines are flushed
- * every 50 ms. Larger batches measured little better, and a 64 KiB write fills a pipe whole: Node
- * prints a crash to the same descriptor, non-blocking once `process.stderr` was read, and loses
- * the message when the pipe is full (decision 51). `pino.destination` registers the stream to be flushed
- * synchronously when the process exits, however it exits, and ignores a closed pipe.
+ * Lines to stderr without blocking the event loop, in batches of about 8 KiB (twenty request
+ * lines) or every 50 ms, each written with one non-blocking `write(2)` (batched-fd-writer.ts,
+ * decisions 51 and 65). One writer per process, so lines from every logger keep their order, and
+ * whatever is queued is written when the process exits, however it exits. A 64 KiB write would
+ * fill a pipe whole: Node prints a crash to the same descriptor and loses the message when the
+ * pipe is full (decision 51), so batches stay small.
  */
 function standardErrorWriter(): (line: string) => void {
-  const stream = pino.destination({ dest: 2, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS });
-  return (line) => void stream.write(line);
+  if (stderrWriter === undefined) {
+    const writer = new BatchedFdWriter(2);
+    process.once('exit', () => writer.flushSync());
+    stderrWriter = writer;
+  }
+  const writer = stderrWriter;
+  return (line) => writer.write(line);
 }
+let stderrWriter: BatchedFdWriter | undefined;
 
 /**
  * pino's `isoTime`, formatted once per millisecond: under load many lines share a millisecond, and
@@ -94,9 +108,6 @@ function isoTimeField(): string {
 }
 let lastTimeMs = Number.NaN;
 let lastTimeField = '';
-
-const LOG_BATCH_BYTES = 8 * 1024;
-const LOG_FLUSH_MS = 50;
 
 /**
  * Replaces the values of fields named like secrets. Written by hand rather than pino's `redact`
