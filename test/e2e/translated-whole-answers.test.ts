@@ -20,8 +20,9 @@ const TOOLS_ANTHROPIC: Anthropic.Tool[] = [{ name: 'weather', input_schema: { ty
 
 /** What a record says about the answer (its finish reason is the upstream's own word), apart from ids, times and the budget asked for. */
 const pick = (record: Record<string, unknown>) => {
-  const { provider, model, status, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, finishReason, costUsd } = record;
-  return { provider, model, status, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, finishReason, costUsd };
+  const { providerId, providerModel, status, errorCode, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, finishReason, costUsd } =
+    record;
+  return { providerId, providerModel, status, errorCode, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, finishReason, costUsd };
 };
 
 describe('translated calls that do not stream', () => {
@@ -68,6 +69,7 @@ describe('translated calls that do not stream', () => {
       finishReason: 'tool_calls',
     });
     expect(pick(whole.record)).toEqual(pick(streamed.record));
+    expect(pick(whole.record).providerId).toEqual(expect.any(String));
   });
 
   it('OpenAI caller → Anthropic upstream, max_tokens 100: one upstream body, the same completion and record as from a stream', async () => {
