@@ -7,7 +7,7 @@ import { OperatorLogs } from '../observability/operator-logs.js';
 import { checkReadiness } from '../observability/readiness.js';
 import { passThroughTracer, type RequestTracer } from '../observability/request-trace.js';
 import type { Clock } from '../platform/clock.js';
-import type { Logger } from '../platform/logger.js';
+import { droppedLogLines, type Logger } from '../platform/logger.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { CircuitBreakers } from '../routing/circuit-breaker.js';
 import type { DispatchQueue } from '../routing/dispatch-queue.js';
@@ -45,10 +45,11 @@ export function createObservability(inputs: ObservabilityInputs): Observability 
     {
       providerName,
       providers: () => registry.list().map((provider) => ({ name: provider.name, models: () => provider.listModels() })),
-      routes: () => routes.names().flatMap((name) => {
-        const route = routes.get(name);
-        return route === undefined ? [] : [{ name, models: route.candidates.map((candidate) => candidate.model) }];
-      }),
+      routes: () =>
+        routes.names().flatMap((name) => {
+          const route = routes.get(name);
+          return route === undefined ? [] : [{ name, models: route.candidates.map((candidate) => candidate.model) }];
+        }),
     },
     inputs.clock,
   );
@@ -58,6 +59,7 @@ export function createObservability(inputs: ObservabilityInputs): Observability 
     circuitState: (providerId) => breakers.state(providerId),
     workers: () => inputs.connectedWorkers(),
     requestLog: () => inputs.requestLogStats(),
+    logLinesDropped: droppedLogLines,
   });
   breakers.onChange((change) => {
     logs.circuitChanged(change);

@@ -94,6 +94,11 @@ function standardErrorWriter(): (line: string) => void {
 }
 let stderrWriter: BatchedFdWriter | undefined;
 
+/** Lines the stderr writer has dropped so far (a reader far behind, or gone): for the metrics. */
+export function droppedLogLines(): number {
+  return stderrWriter?.dropped ?? 0;
+}
+
 /**
  * pino's `isoTime`, formatted once per millisecond: under load many lines share a millisecond, and
  * `toISOString` was about 1 % of a request.

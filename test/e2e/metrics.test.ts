@@ -25,9 +25,12 @@ describe('GET /metrics after real traffic', () => {
     rackModel = await startMockUpstream({ dialect: 'openai' });
     await server.addProvider({ name: 'rack', kind: 'gpu-worker', models: ['rack-model'] });
     const key = (await server.admin('POST', '/api/admin/worker-keys', { provider: 'rack', name: 'rack-1' })).body.key as string;
-    worker = await startWorkerProcess(['gpu', '--server', server.url, '--upstream', rackModel.baseUrl, '--models', 'rack-model', '--slots', '2', '--name', 'rack-1'], {
-      AUXOT_WORKER_KEY: key,
-    });
+    worker = await startWorkerProcess(
+      ['gpu', '--server', server.url, '--upstream', rackModel.baseUrl, '--models', 'rack-model', '--slots', '2', '--name', 'rack-1'],
+      {
+        AUXOT_WORKER_KEY: key,
+      },
+    );
   });
   afterAll(async () => {
     await worker.stop();
@@ -54,7 +57,10 @@ describe('GET /metrics after real traffic', () => {
     anthropic.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '120' } });
     const limited = await anthropicClient(server)
       .messages.create({ model: 'claude-model', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })
-      .then(() => undefined, (error: unknown) => error as { status: number });
+      .then(
+        () => undefined,
+        (error: unknown) => error as { status: number },
+      );
     expect(limited?.status).toBe(429);
 
     // A queue wait: the OpenAI-compatible provider takes one request at a time. The first hangs
@@ -82,14 +88,21 @@ describe('GET /metrics after real traffic', () => {
     const ok = { surface: 'openai-chat', route: 'oa-model', provider: 'compat', model: 'oa-model', tier: 'cloud', status: '200' };
     expect(after.value('auxot_requests_total', ok)).toBe(2);
     // The caller who left before the upstream answered: no provider served it.
-    expect(after.value('auxot_requests_total', { surface: 'openai-chat', route: 'oa-model', provider: 'none', model: 'none', tier: 'none', status: '499' })).toBe(1);
-    expect(after.value('auxot_requests_total', { surface: 'openai-chat', route: 'rack-model', provider: 'rack', model: 'rack-model', tier: 'gpu', status: '200' })).toBe(1);
-    expect(after.value('auxot_requests_total', { surface: 'anthropic-messages', route: 'claude-model', provider: 'none', tier: 'none', status: '429' })).toBe(1);
+    expect(
+      after.value('auxot_requests_total', { surface: 'openai-chat', route: 'oa-model', provider: 'none', model: 'none', tier: 'none', status: '499' }),
+    ).toBe(1);
+    expect(
+      after.value('auxot_requests_total', { surface: 'openai-chat', route: 'rack-model', provider: 'rack', model: 'rack-model', tier: 'gpu', status: '200' }),
+    ).toBe(1);
+    expect(after.value('auxot_requests_total', { surface: 'anthropic-messages', route: 'claude-model', provider: 'none', tier: 'none', status: '429' })).toBe(
+      1,
+    );
     expect(after.value('auxot_requests_total', { route: 'other', provider: 'compat', model: 'other', status: '200' })).toBe(1);
     expect(after.value('auxot_requests_total', { route: 'none', provider: 'none', model: 'none', status: '404' })).toBe(1);
     expect(after.sum('auxot_requests_total')).toBe(records.length);
     for (const label of ['model', 'route']) {
-      for (const value of after.labelValues('auxot_requests_total', label)) expect(['oa-model', 'rack-model', 'claude-model', 'other', 'none']).toContain(value);
+      for (const value of after.labelValues('auxot_requests_total', label))
+        expect(['oa-model', 'rack-model', 'claude-model', 'other', 'none']).toContain(value);
     }
 
     expect(after.value('auxot_tokens_total', { provider: 'compat', model: 'oa-model', kind: 'input' })).toBe(16);
@@ -119,6 +132,7 @@ describe('GET /metrics after real traffic', () => {
     expect(after.value('auxot_request_log_backlog')).toBe(0);
     expect(after.value('auxot_request_log_write_errors_total')).toBe(0);
     expect(after.value('auxot_request_log_dropped_total')).toBe(0);
+    expect(after.value('auxot_log_lines_dropped_total')).toBe(0);
     expect(after.value('auxot_workers_connected', { provider: 'rack' })).toBe(1);
 
     // Node's process metrics, under their standard names.
@@ -152,7 +166,12 @@ describe('GET /metrics behind AUXOT_METRICS_TOKEN', () => {
   });
 
   it('answers 401 without the token or with another one (an API key included), 200 with it; probes need nothing', async () => {
-    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-token' }, { authorization: `Bearer ${server.adminKey}` }, { authorization: token }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer wrong-token' },
+      { authorization: `Bearer ${server.adminKey}` },
+      { authorization: token },
+    ];
     for (const headers of attempts) {
       const refused = await fetch(`${server.url}/metrics`, { headers });
       expect(refused.status).toBe(401);

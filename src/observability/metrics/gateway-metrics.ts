@@ -16,6 +16,8 @@ export interface MetricSources {
   circuitState(providerId: string): CircuitState;
   workers(): ReadonlyArray<{ provider: string; slots: number; busy: number; suspect: boolean }>;
   requestLog(): RequestLogWriterStats;
+  /** Log lines the stderr writer dropped because its reader fell too far behind. */
+  logLinesDropped(): number;
 }
 
 const SERVICE_CLASSES: readonly ServiceClass[] = ['interactive', 'batch'];
@@ -201,6 +203,15 @@ export class GatewayMetrics {
       (stats) => stats.writeErrors,
     );
     counterFrom('auxot_request_log_dropped_total', 'Request records lost because the backlog overflowed while the store was failing', (stats) => stats.dropped);
+    new Counter({
+      name: 'auxot_log_lines_dropped_total',
+      help: 'Log lines dropped because the reader of stderr fell more than 16 MiB behind',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(sources.logLinesDropped());
+      },
+    });
   }
 
   get contentType(): string {
