@@ -16,12 +16,12 @@ const RETRY_MS = 10;
 /**
  * Log lines to a descriptor (stderr) in batches, each written with one non-blocking `write(2)`
  * from the event loop (decision 65). sonic-boom's asynchronous mode hands every write to libuv's
- * thread pool; on the core the gateway runs on, that hand-off cost ~7 % of the CPU per request
+ * thread pool; on the core the gateway runs on, that hand-off cost ~8 % of the CPU per request
  * under load, while the same batches written synchronously cost nothing measurable. A descriptor
  * Node made non-blocking (stderr as a pipe, once `process.stderr` was read) answers EAGAIN when
  * its reader falls behind: the unwritten bytes stay queued and are retried on a timer, so a slow
  * reader never stalls the event loop. At exit everything queued is written, waiting for the
- * reader for up to `exitWaitMs`. A blocking descriptor (a file, a terminal) just writes.
+ * reader for up to `exitWaitMs`. A blocking descriptor (a file) just writes.
  */
 export class BatchedFdWriter {
   private pending: string[] = [];
