@@ -38,6 +38,15 @@ export function nearArray(item: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   );
 }
 
+/** A `usage` object as Anthropic sends it (stream events and whole answers), often near-valid. */
+export const nearUsage = nearObject({
+  input_tokens: fc.nat(),
+  output_tokens: fc.nat(),
+  cache_creation_input_tokens: fc.nat(),
+  cache_read_input_tokens: fc.nat(),
+  output_tokens_details: nearObject({ thinking_tokens: fc.nat() }),
+});
+
 /**
  * A hand-written check is sound when every value it admits its schema also admits, and parses to
  * the value itself. Both sides must have been exercised, or the property says nothing.
